@@ -19,8 +19,9 @@ public interface SchemaMigrator {
      *
      * @param owner the capability's name: lower case letters, digits and underscores ({@code workflow})
      * @param classLoader the loader that sees the scripts: the capability bundle's class loader
-     * @throws MigrationException when a script fails or an applied script was changed; nothing of
-     *     the failed script stays applied
+     * @throws MigrationException when a script fails or an applied script was changed; the message
+     *     names the owner and the script. PostgreSQL rolls a failed script back; H2 commits DDL
+     *     statement by statement, so there the statements before the failing one stay.
      */
     MigrationReport migrate(String owner, ClassLoader classLoader);
 }

@@ -1,0 +1,2 @@
+CREATE TABLE broken_one (id INT PRIMARY KEY);
+THIS IS NOT SQL;
