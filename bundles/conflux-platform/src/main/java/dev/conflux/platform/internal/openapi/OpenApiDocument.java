@@ -1,0 +1,160 @@
+package dev.conflux.platform.internal.openapi;
+
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+import javax.ws.rs.Path;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceObjects;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.util.tracker.ServiceTracker;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+
+import io.swagger.v3.core.util.Json;
+import io.swagger.v3.jaxrs2.Reader;
+import io.swagger.v3.oas.integration.SwaggerConfiguration;
+import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.info.Info;
+import io.swagger.v3.oas.models.servers.Server;
+
+/**
+ * The OpenAPI 3 document of every JAX-RS resource registered on the whiteboard, by any bundle.
+ * The document is rebuilt on the next request after a resource comes or goes or the config changes.
+ */
+@Component(service = OpenApiDocument.class, configurationPid = OpenApiConfig.PID)
+@Designate(ocd = OpenApiConfig.class)
+public class OpenApiDocument {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OpenApiDocument.class);
+    private static final String RESOURCES = "(osgi.jaxrs.resource=true)";
+
+    private final BundleContext context;
+    private final ServiceTracker<Object, Object> resources;
+    private volatile OpenApiConfig config;
+    private volatile String cached;
+
+    @Activate
+    public OpenApiDocument(BundleContext context, OpenApiConfig config) throws InvalidSyntaxException {
+        this.context = context;
+        this.config = config;
+        this.resources = new ServiceTracker<>(context, context.createFilter(RESOURCES), null) {
+            @Override
+            public Object addingService(ServiceReference<Object> reference) {
+                cached = null;
+                return reference;
+            }
+
+            @Override
+            public void modifiedService(ServiceReference<Object> reference, Object service) {
+                cached = null;
+            }
+
+            @Override
+            public void removedService(ServiceReference<Object> reference, Object service) {
+                cached = null;
+            }
+        };
+        resources.open();
+    }
+
+    @Modified
+    void modified(OpenApiConfig newConfig) {
+        this.config = newConfig;
+        this.cached = null;
+    }
+
+    @Deactivate
+    void deactivate() {
+        resources.close();
+    }
+
+    /** The document as JSON. */
+    public String json() {
+        String document = cached;
+        if (document == null) {
+            document = build(resourceClasses(), config, context.getBundle().getVersion().toString());
+            cached = document;
+        }
+        return document;
+    }
+
+    private Set<Class<?>> resourceClasses() {
+        ServiceReference<Object>[] references = resources.getServiceReferences();
+        Set<Class<?>> classes = new TreeSet<>(Comparator.comparing(Class::getName));
+        if (references == null) {
+            return classes;
+        }
+        for (ServiceReference<Object> reference : references) {
+            Class<?> type = resourceClass(reference);
+            if (type != null) {
+                classes.add(type);
+            }
+        }
+        return classes;
+    }
+
+    /** The class of a resource service, from its registered names or else from an instance. */
+    private Class<?> resourceClass(ServiceReference<Object> reference) {
+        String[] names = (String[]) reference.getProperty(Constants.OBJECTCLASS);
+        for (String name : names) {
+            try {
+                Class<?> type = reference.getBundle() == null ? null : reference.getBundle().loadClass(name);
+                if (type != null && type.isAnnotationPresent(Path.class)) {
+                    return type;
+                }
+            } catch (ClassNotFoundException e) {
+                LOG.debug("Resource service class {} is not visible from its bundle", name, e);
+            }
+        }
+        ServiceObjects<Object> objects = context.getServiceObjects(reference);
+        if (objects == null) {
+            return null;
+        }
+        Object service = objects.getService();
+        try {
+            return service == null ? null : service.getClass();
+        } finally {
+            if (service != null) {
+                objects.ungetService(service);
+            }
+        }
+    }
+
+    static String build(Set<Class<?>> classes, OpenApiConfig config, String version) {
+        OpenAPI base = new OpenAPI()
+                .info(new Info().title(config.title()).description(config.description()).version(version))
+                .servers(List.of(new Server().url(config.serverUrl())));
+        SwaggerConfiguration swagger = new SwaggerConfiguration()
+                .openAPI(base)
+                .readAllResources(true)
+                .sortOutput(true)
+                .resourceClasses(new LinkedHashSet<>(Arrays.asList(classes.stream().map(Class::getName).toArray(String[]::new))));
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        // Swagger looks up optional extensions through the context class loader; ours has none.
+        thread.setContextClassLoader(OpenApiDocument.class.getClassLoader());
+        try {
+            OpenAPI document = new Reader(swagger).read(classes);
+            return Json.mapper().writeValueAsString(document);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the OpenAPI document: " + e.getOriginalMessage(), e);
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package dev.conflux.platform.internal.rest;
+
+import javax.ws.rs.NotAllowedException;
+import javax.ws.rs.NotFoundException;
+import javax.ws.rs.WebApplicationException;
+import javax.ws.rs.core.Context;
+import javax.ws.rs.core.HttpHeaders;
+import javax.ws.rs.core.Response;
+import javax.ws.rs.core.UriInfo;
+import javax.ws.rs.ext.ExceptionMapper;
+
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsExtension;
+import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsName;
+
+import dev.conflux.api.problem.Problem;
+import dev.conflux.api.problem.ProblemType;
+
+/**
+ * Answers the errors JAX-RS raises itself (no such path, wrong method, wrong media type) and any
+ * {@link WebApplicationException} a resource throws, as problem details. Headers the status needs
+ * ({@code Allow} for 405, {@code Retry-After}, {@code WWW-Authenticate}) are kept.
+ */
+@Component(service = ExceptionMapper.class)
+@JaxrsExtension
+@JaxrsName("conflux.http-errors")
+public class HttpErrorMapper implements ExceptionMapper<WebApplicationException> {
+
+    private static final String[] KEPT_HEADERS = {HttpHeaders.ALLOW, HttpHeaders.RETRY_AFTER,
+        HttpHeaders.WWW_AUTHENTICATE, HttpHeaders.LOCATION};
+
+    @Context
+    UriInfo uriInfo;
+
+    @Override
+    public Response toResponse(WebApplicationException exception) {
+        Response original = exception.getResponse();
+        int status = original == null ? 500 : original.getStatus();
+        if (status < 400) {
+            return original;
+        }
+        ProblemType type = ProblemType.forStatus(status);
+        Response problem = ProblemResponses.of(
+                new Problem(type.uri(), type.title(), status, detail(exception, status), null, java.util.Map.of()),
+                uriInfo);
+        if (original == null) {
+            return problem;
+        }
+        Response.ResponseBuilder builder = Response.fromResponse(problem);
+        for (String header : KEPT_HEADERS) {
+            Object value = original.getHeaders().getFirst(header);
+            if (value != null) {
+                builder.header(header, value);
+            }
+        }
+        return builder.build();
+    }
+
+    private String detail(WebApplicationException exception, int status) {
+        if (exception instanceof NotFoundException && isDefaultMessage(exception, status)) {
+            return "Nothing at " + (uriInfo == null ? "this path" : uriInfo.getRequestUri().getRawPath())
+                    + "; the API is described at /api/v1/openapi.json";
+        }
+        if (exception instanceof NotAllowedException) {
+            Object allow = exception.getResponse().getHeaders().getFirst(HttpHeaders.ALLOW);
+            return "This resource does not answer that method" + (allow == null ? "" : "; allowed: " + allow);
+        }
+        if (isDefaultMessage(exception, status)) {
+            return ProblemType.forStatus(status).title();
+        }
+        return exception.getMessage();
+    }
+
+    /** JAX-RS fills in "HTTP 404 Not Found" when the thrower gave no message: that says nothing new. */
+    private static boolean isDefaultMessage(WebApplicationException exception, int status) {
+        String message = exception.getMessage();
+        return message == null || message.startsWith("HTTP " + status);
+    }
+}

@@ -1,0 +1,50 @@
+package dev.conflux.platform.internal.rest;
+
+import java.util.UUID;
+
+import javax.ws.rs.core.Context;
+import javax.ws.rs.core.Response;
+import javax.ws.rs.core.UriInfo;
+import javax.ws.rs.ext.ExceptionMapper;
+
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsExtension;
+import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsName;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.conflux.api.problem.Problem;
+import dev.conflux.api.problem.ProblemType;
+
+/**
+ * The last line of defence: a bug anywhere behind a resource becomes a 500 problem with an incident
+ * id; the stack trace goes to the log under that id, never to the client.
+ */
+@Component(service = ExceptionMapper.class)
+@JaxrsExtension
+@JaxrsName("conflux.unexpected-errors")
+public class UnexpectedErrorMapper implements ExceptionMapper<Throwable> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(UnexpectedErrorMapper.class);
+
+    @Context
+    UriInfo uriInfo;
+
+    @Override
+    public Response toResponse(Throwable exception) {
+        String incident = UUID.randomUUID().toString();
+        LOG.error("Incident {}: unexpected error while answering {}", incident, describe(), exception);
+        Problem problem = Problem.of(ProblemType.INTERNAL_ERROR,
+                "The server failed to answer this request; the log has the details under incident " + incident)
+                .with("incident", incident);
+        return ProblemResponses.of(problem, uriInfo);
+    }
+
+    private String describe() {
+        try {
+            return uriInfo == null ? "a request" : uriInfo.getRequestUri().toString();
+        } catch (RuntimeException e) {
+            return "a request";
+        }
+    }
+}
