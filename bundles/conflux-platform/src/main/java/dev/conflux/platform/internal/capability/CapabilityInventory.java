@@ -52,6 +52,9 @@ public class CapabilityInventory {
             }
             List<Capability.BundleInfo> bundles = new ArrayList<>();
             for (BundleInfo info : feature.getBundles()) {
+                if (info.isDependency()) {
+                    continue; // a library the resolver may share, not part of the capability
+                }
                 Bundle bundle = context.getBundle(info.getLocation());
                 if (bundle != null) {
                     bundles.add(new Capability.BundleInfo(bundle.getSymbolicName(), bundle.getVersion().toString(),

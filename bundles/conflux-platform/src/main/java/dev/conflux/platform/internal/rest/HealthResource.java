@@ -42,7 +42,7 @@ public class HealthResource {
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Health of the platform and each of its components",
+    @Operation(operationId = "getHealth", summary = "Health of the platform and each of its components",
             responses = {
                 @ApiResponse(responseCode = "200", description = "UP or DEGRADED"),
                 @ApiResponse(responseCode = "503", description = "at least one component is DOWN")})

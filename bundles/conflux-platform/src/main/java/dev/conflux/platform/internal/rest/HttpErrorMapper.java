@@ -1,10 +1,9 @@
 package dev.conflux.platform.internal.rest;
 
-import javax.ws.rs.NotAllowedException;
-import javax.ws.rs.NotFoundException;
 import javax.ws.rs.WebApplicationException;
 import javax.ws.rs.core.Context;
 import javax.ws.rs.core.HttpHeaders;
+import javax.ws.rs.core.Request;
 import javax.ws.rs.core.Response;
 import javax.ws.rs.core.UriInfo;
 import javax.ws.rs.ext.ExceptionMapper;
@@ -32,6 +31,9 @@ public class HttpErrorMapper implements ExceptionMapper<WebApplicationException>
     @Context
     UriInfo uriInfo;
 
+    @Context
+    Request request;
+
     @Override
     public Response toResponse(WebApplicationException exception) {
         Response original = exception.getResponse();
@@ -57,18 +59,28 @@ public class HttpErrorMapper implements ExceptionMapper<WebApplicationException>
     }
 
     private String detail(WebApplicationException exception, int status) {
-        if (exception instanceof NotFoundException && isDefaultMessage(exception, status)) {
-            return "Nothing at " + (uriInfo == null ? "this path" : uriInfo.getRequestUri().getRawPath())
-                    + "; the API is described at /api/v1/openapi.json";
+        if (!isDefaultMessage(exception, status)) {
+            return exception.getMessage();
         }
-        if (exception instanceof NotAllowedException) {
-            Object allow = exception.getResponse().getHeaders().getFirst(HttpHeaders.ALLOW);
-            return "This resource does not answer that method" + (allow == null ? "" : "; allowed: " + allow);
+        return switch (status) {
+            case 404 -> "Nothing at " + path() + "; the API is described at /api/v1/openapi.json";
+            case 405 -> {
+                String allow = exception.getResponse() == null ? null : exception.getResponse().getHeaderString(HttpHeaders.ALLOW);
+                yield (request == null ? "This method" : request.getMethod()) + " is not allowed on " + path()
+                        + (allow == null ? "" : "; allowed: " + allow);
+            }
+            case 406 -> "None of the media types in the Accept header can be produced by " + path();
+            case 415 -> "The Content-Type of the request is not one that " + path() + " accepts";
+            default -> ProblemType.forStatus(status).title();
+        };
+    }
+
+    private String path() {
+        try {
+            return uriInfo == null ? "this path" : uriInfo.getRequestUri().getRawPath();
+        } catch (RuntimeException outsideARequest) {
+            return "this path";
         }
-        if (isDefaultMessage(exception, status)) {
-            return ProblemType.forStatus(status).title();
-        }
-        return exception.getMessage();
     }
 
     /** JAX-RS fills in "HTTP 404 Not Found" when the thrower gave no message: that says nothing new. */

@@ -37,7 +37,7 @@ public class InfoResource {
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Version of the platform and the state of each capability")
+    @Operation(operationId = "getInfo", summary = "Version of the platform and the state of each capability")
     public Map<String, Object> get() {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("version", inventory.version());
