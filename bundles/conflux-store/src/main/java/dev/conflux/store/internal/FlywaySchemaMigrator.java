@@ -1,12 +1,15 @@
 package dev.conflux.store.internal;
 
+import java.util.List;
 import java.util.regex.Pattern;
 
 import javax.sql.DataSource;
 
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.flywaydb.core.api.output.MigrateResult;
+import org.osgi.framework.BundleReference;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -44,16 +47,22 @@ public class FlywaySchemaMigrator implements SchemaMigrator {
             throw new IllegalArgumentException("a schema owner is a lower-case name of letters, digits and "
                     + "underscores, starting with a letter; got '" + owner + "'");
         }
-        Flyway flyway = Flyway.configure(classLoader)
+        String folder = "db/migration/" + owner;
+        FluentConfiguration config = Flyway.configure(classLoader)
                 .dataSource(dataSource)
-                .locations("classpath:db/migration/" + owner)
+                .locations("classpath:" + folder)
                 .table("schema_history_" + owner)
                 .baselineOnMigrate(true)
                 .baselineVersion("0")
                 .baselineDescription("empty schema of " + owner)
                 .validateMigrationNaming(true)
-                .failOnMissingLocations(false)
-                .load();
+                .failOnMissingLocations(false);
+        if (classLoader instanceof BundleReference reference && reference.getBundle() != null) {
+            // inside OSGi: the owner's scripts are entries of its bundle; no class path scanning
+            config.resourceProvider(new BundleMigrationScripts(reference.getBundle(), folder))
+                    .javaMigrationClassProvider(List::of);
+        }
+        Flyway flyway = config.load();
         try {
             MigrateResult result = flyway.migrate();
             String version = flyway.info().current() == null || flyway.info().current().getVersion() == null

@@ -1,0 +1,125 @@
+package dev.conflux.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertNull;
+import static org.junit.Assert.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+
+import javax.inject.Inject;
+import javax.sql.DataSource;
+
+import org.apache.karaf.features.FeaturesService;
+import org.junit.Before;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Bundle;
+import org.osgi.util.tracker.ServiceTracker;
+
+import dev.conflux.api.health.HealthContributor;
+import dev.conflux.api.step.StepType;
+
+/**
+ * Capabilities come and go on a running instance: a feature uninstalled and installed again, a
+ * plugin dropped into deploy/ and deleted. This probe touches no package of the features it
+ * removes (only the JDK, OSGi, Karaf's features API and conflux-api), so it is never refreshed.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class LifecycleIT extends ConfluxTestSupport {
+
+    @Inject
+    FeaturesService features;
+
+    @Before
+    public void platformIsUp() {
+        awaitHealthUp();
+    }
+
+    @Test
+    public void aCapabilityUninstallsAndReinstallsWithoutDisturbingTheOthers() throws Exception {
+        long storeBundle = bundleId("conflux-store");
+
+        features.uninstallFeature("conflux-platform");
+        assertFalse(features.isInstalled(features.getFeature("conflux-platform")));
+        assertNull("conflux-platform should be gone", find("conflux-platform"));
+        assertTrue(get("/api/v1/health").statusCode() == 404 || get("/api/v1/health").statusCode() == 503);
+
+        // the store keeps serving: same bundle, still active, its services still registered
+        Bundle store = find("conflux-store");
+        assertNotNull(store);
+        assertEquals(storeBundle, store.getBundleId());
+        assertEquals(Bundle.ACTIVE, store.getState());
+        awaitService(DataSource.class, "(dataSourceName=conflux)", Duration.ofSeconds(5));
+        assertEquals("UP", awaitService(HealthContributor.class, "(component.name=dev.conflux.store.internal.DatabaseHealth)",
+                Duration.ofSeconds(5)).check().status().name());
+        // the web console does not depend on Conflux either
+        assertEquals(401, get("/system/console/bundles").statusCode());
+
+        features.installFeature("conflux-platform");
+        assertTrue(features.isInstalled(features.getFeature("conflux-platform")));
+        awaitHealthUp();
+        assertEquals(storeBundle, bundleId("conflux-store"));
+        assertTrue(shell("conflux:info").contains("conflux-platform"));
+    }
+
+    @Test
+    public void aPluginDroppedIntoDeployProvidesItsStepTypeWithinTwoSecondsAndLeavesWhenDeleted() throws Exception {
+        Path jar = Paths.get(System.getProperty("conflux.sample.jar"));
+        assertTrue("build the sample first: " + jar, Files.isRegularFile(jar));
+        Path deployed = karafBase().resolve("deploy").resolve(jar.getFileName());
+
+        ServiceTracker<StepType, StepType> tracker = new ServiceTracker<>(bundleContext,
+                bundleContext.createFilter("(&(objectClass=" + StepType.class.getName() + ")(conflux.step.type=text-case))"), null);
+        tracker.open();
+        try {
+            assertNull(tracker.getService());
+            Path staged = Files.copy(jar, deployed.resolveSibling(jar.getFileName() + ".tmp"), StandardCopyOption.REPLACE_EXISTING);
+            long start = System.nanoTime();
+            // a rename is atomic: FileInstall never sees a half-written jar
+            Files.move(staged, deployed, StandardCopyOption.ATOMIC_MOVE);
+            StepType step = tracker.waitForService(2_000);
+            long appeared = (System.nanoTime() - start) / 1_000_000;
+            assertNotNull("the text-case step type did not appear within 2 s", step);
+            assertEquals("text-case", step.name());
+            System.out.println("hot deploy: step type visible after " + appeared + " ms");
+
+            start = System.nanoTime();
+            Files.delete(deployed);
+            while (tracker.getService() != null && System.nanoTime() - start < 2_000_000_000L) {
+                sleep(20);
+            }
+            assertNull("the text-case step type was still registered 2 s after the jar was deleted", tracker.getService());
+            System.out.println("hot undeploy: step type gone after " + (System.nanoTime() - start) / 1_000_000 + " ms");
+            assertNull(find("conflux-sample-text-steps"));
+        } finally {
+            tracker.close();
+            Files.deleteIfExists(deployed);
+        }
+    }
+
+    private long bundleId(String symbolicName) {
+        Bundle bundle = find(symbolicName);
+        assertNotNull("no bundle " + symbolicName, bundle);
+        return bundle.getBundleId();
+    }
+
+    private Bundle find(String symbolicName) {
+        for (Bundle bundle : bundleContext.getBundles()) {
+            if (symbolicName.equals(bundle.getSymbolicName())) {
+                return bundle;
+            }
+        }
+        return null;
+    }
+
+}
