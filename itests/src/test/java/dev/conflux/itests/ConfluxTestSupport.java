@@ -7,6 +7,7 @@ import static org.ops4j.pax.exam.CoreOptions.vmOptions;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.configureConsole;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.karafDistributionConfiguration;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.keepRuntimeFolder;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.logLevel;
 
 import java.io.ByteArrayOutputStream;
@@ -66,7 +67,8 @@ public abstract class ConfluxTestSupport {
                     .karafVersion("4.4.10")
                     .unpackDirectory(new File("target/exam"))
                     .useDeployFolder(false),
-            configureConsole().ignoreLocalConsole().ignoreRemoteShell(),
+            keepRuntimeFolder(),
+            configureConsole().ignoreLocalConsole(),
             logLevel(LogLevelOption.LogLevel.INFO),
             editConfigurationFilePut("etc/org.ops4j.pax.web.cfg", "org.osgi.service.http.port", String.valueOf(freePort())),
             editConfigurationFilePut("etc/org.apache.karaf.shell.cfg", "sshPort", String.valueOf(freePort())),

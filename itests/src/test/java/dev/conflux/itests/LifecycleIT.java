@@ -48,18 +48,21 @@ public class LifecycleIT extends ConfluxTestSupport {
     @Test
     public void aCapabilityUninstallsAndReinstallsWithoutDisturbingTheOthers() throws Exception {
         long storeBundle = bundleId("conflux-store");
+        Object dataSourceId = bundleContext.getServiceReferences(DataSource.class, "(dataSourceName=conflux)")
+                .iterator().next().getProperty("service.id");
 
         features.uninstallFeature("conflux-platform");
         assertFalse(features.isInstalled(features.getFeature("conflux-platform")));
         assertNull("conflux-platform should be gone", find("conflux-platform"));
-        assertTrue(get("/api/v1/health").statusCode() == 404 || get("/api/v1/health").statusCode() == 503);
+        awaitHttp("/api/v1/health", r -> r.statusCode() == 404, Duration.ofSeconds(10));
 
-        // the store keeps serving: same bundle, still active, its services still registered
+        // the store keeps serving: same bundle, still active, the same DataSource registration
         Bundle store = find("conflux-store");
         assertNotNull(store);
         assertEquals(storeBundle, store.getBundleId());
         assertEquals(Bundle.ACTIVE, store.getState());
-        awaitService(DataSource.class, "(dataSourceName=conflux)", Duration.ofSeconds(5));
+        assertEquals(dataSourceId, bundleContext.getServiceReferences(DataSource.class, "(dataSourceName=conflux)")
+                .iterator().next().getProperty("service.id"));
         assertEquals("UP", awaitService(HealthContributor.class, "(component.name=dev.conflux.store.internal.DatabaseHealth)",
                 Duration.ofSeconds(5)).check().status().name());
         // the web console does not depend on Conflux either
@@ -69,6 +72,8 @@ public class LifecycleIT extends ConfluxTestSupport {
         assertTrue(features.isInstalled(features.getFeature("conflux-platform")));
         awaitHealthUp();
         assertEquals(storeBundle, bundleId("conflux-store"));
+        assertEquals(dataSourceId, bundleContext.getServiceReferences(DataSource.class, "(dataSourceName=conflux)")
+                .iterator().next().getProperty("service.id"));
         assertTrue(shell("conflux:info").contains("conflux-platform"));
     }
 

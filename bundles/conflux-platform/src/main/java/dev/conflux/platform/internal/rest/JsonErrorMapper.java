@@ -77,6 +77,9 @@ public class JsonErrorMapper implements ExceptionMapper<JsonProcessingException>
             return "malformed JSON";
         }
         int newline = message.indexOf('\n');
-        return (newline < 0 ? message : message.substring(0, newline)).trim();
+        String line = (newline < 0 ? message : message.substring(0, newline)).trim();
+        // Jackson appends how a programmer could relax the check: "(set DeserializationConfig...)"
+        int advice = line.indexOf(" (set ");
+        return advice < 0 ? line : line.substring(0, advice);
     }
 }
