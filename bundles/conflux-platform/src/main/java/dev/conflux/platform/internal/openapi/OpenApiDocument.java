@@ -6,6 +6,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicLong;
 
 import javax.ws.rs.Path;
 
@@ -45,8 +46,13 @@ public class OpenApiDocument {
 
     private final BundleContext context;
     private final ServiceTracker<Object, Object> resources;
+    /** Bumped by every change that makes the document stale; a build only caches if none came meanwhile. */
+    private final AtomicLong generation = new AtomicLong();
     private volatile OpenApiConfig config;
-    private volatile String cached;
+    private volatile Cached cached;
+
+    private record Cached(long generation, String json) {
+    }
 
     @Activate
     public OpenApiDocument(BundleContext context, OpenApiConfig config) throws InvalidSyntaxException {
@@ -55,18 +61,18 @@ public class OpenApiDocument {
         this.resources = new ServiceTracker<>(context, context.createFilter(RESOURCES), null) {
             @Override
             public Object addingService(ServiceReference<Object> reference) {
-                cached = null;
+                generation.incrementAndGet();
                 return reference;
             }
 
             @Override
             public void modifiedService(ServiceReference<Object> reference, Object service) {
-                cached = null;
+                generation.incrementAndGet();
             }
 
             @Override
             public void removedService(ServiceReference<Object> reference, Object service) {
-                cached = null;
+                generation.incrementAndGet();
             }
         };
         resources.open();
@@ -75,7 +81,7 @@ public class OpenApiDocument {
     @Modified
     void modified(OpenApiConfig newConfig) {
         this.config = newConfig;
-        this.cached = null;
+        generation.incrementAndGet();
     }
 
     @Deactivate
@@ -85,10 +91,15 @@ public class OpenApiDocument {
 
     /** The document as JSON. */
     public String json() {
-        String document = cached;
-        if (document == null) {
-            document = build(resourceClasses(), config, context.getBundle().getVersion().toString());
-            cached = document;
+        long current = generation.get();
+        Cached hit = cached;
+        if (hit != null && hit.generation() == current) {
+            return hit.json();
+        }
+        String document = build(resourceClasses(), config, context.getBundle().getVersion().toString());
+        // a resource or the config may have changed while building: then the next request rebuilds
+        if (generation.get() == current) {
+            cached = new Cached(current, document);
         }
         return document;
     }
