@@ -76,11 +76,8 @@ public class HttpErrorMapper implements ExceptionMapper<WebApplicationException>
     }
 
     private String path() {
-        try {
-            return uriInfo == null ? "this path" : uriInfo.getRequestUri().getRawPath();
-        } catch (RuntimeException outsideARequest) {
-            return "this path";
-        }
+        String path = ProblemResponses.path(uriInfo);
+        return path == null ? "this path" : path;
     }
 
     /** JAX-RS fills in "HTTP 404 Not Found" when the thrower gave no message: that says nothing new. */

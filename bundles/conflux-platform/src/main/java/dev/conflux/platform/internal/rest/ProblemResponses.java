@@ -19,9 +19,10 @@ final class ProblemResponses {
         return Response.status(located.status()).type(PROBLEM_JSON).entity(located.toMap()).build();
     }
 
-    private static String path(UriInfo uriInfo) {
+    /** The request's path, or {@code null} outside a request. */
+    static String path(UriInfo uriInfo) {
         try {
-            return uriInfo.getRequestUri().getRawPath();
+            return uriInfo == null ? null : uriInfo.getRequestUri().getRawPath();
         } catch (RuntimeException outsideARequest) {
             return null;
         }
