@@ -1,0 +1,147 @@
+package dev.conflux.workflow.internal.definition;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.apache.commons.jexl3.JexlBuilder;
+import org.apache.commons.jexl3.JexlEngine;
+import org.apache.commons.jexl3.JexlException;
+import org.apache.commons.jexl3.JexlFeatures;
+import org.apache.commons.jexl3.JxltEngine;
+import org.apache.commons.jexl3.MapContext;
+import org.apache.commons.jexl3.introspection.JexlPermissions;
+
+/**
+ * The {@code ${...}} expressions of workflow documents, on Apache Commons JEXL.
+ *
+ * <p>Sandboxed by construction: the language features that could loop, allocate objects, call
+ * methods, assign or reach classes are switched off ({@link JexlFeatures}), and JEXL's restricted
+ * permissions deny reflection on top. What is left are bounded expressions over the run's data:
+ * property and index access ({@code steps['check-line'].output}), arithmetic, comparison, logic,
+ * the ternary, string and collection literals, and the functions {@code size()} and {@code empty()}.
+ * Evaluation time is bounded by the expression's length, itself limited to
+ * {@value #MAX_LENGTH} characters.
+ *
+ * <p>A string that is exactly one {@code ${...}} evaluates to the expression's value with its type
+ * (a list stays a list); any other string is a template whose expressions are interpolated.
+ */
+public final class Expressions {
+
+    /** The variables an expression may read. */
+    public static final Set<String> VARIABLES = Set.of("inputs", "steps", "item", "run");
+
+    /** Longest expression text accepted. */
+    public static final int MAX_LENGTH = 4_000;
+
+    private static final JexlEngine JEXL = new JexlBuilder()
+            .features(new JexlFeatures()
+                    .loops(false).lambda(false).thinArrow(false).fatArrow(false)
+                    .newInstance(false).methodCall(false)
+                    .sideEffect(false).sideEffectGlobal(false)
+                    .localVar(false).script(false).annotation(false)
+                    .pragma(false).importPragma(false).namespacePragma(false).register(false))
+            .permissions(JexlPermissions.RESTRICTED)
+            .strict(true)
+            .silent(false)
+            .safe(false)
+            .cache(1024)
+            .create();
+
+    private static final JxltEngine TEMPLATES = JEXL.createJxltEngine(true);
+
+    private Expressions() {
+    }
+
+    /** Whether a string holds an expression at all. */
+    public static boolean isTemplate(String text) {
+        return text != null && text.contains("${");
+    }
+
+    /**
+     * Parses a template and returns its problems (empty when valid): syntax errors, features that
+     * are not allowed, variables other than {@link #VARIABLES}.
+     */
+    public static List<String> check(String text) {
+        List<String> problems = new ArrayList<>();
+        if (text.length() > MAX_LENGTH) {
+            problems.add("an expression may have at most " + MAX_LENGTH + " characters, this one has " + text.length());
+            return problems;
+        }
+        try {
+            JxltEngine.Expression expression = TEMPLATES.createExpression(text);
+            if (expression.isDeferred()) {
+                problems.add("'#{...}' is not supported; write expressions as ${...}");
+            }
+            for (List<String> variable : expression.getVariables()) {
+                if (!variable.isEmpty() && !VARIABLES.contains(variable.get(0))) {
+                    problems.add("unknown variable '" + variable.get(0) + "'; expressions can read "
+                            + String.join(", ", VARIABLES.stream().sorted().toList()));
+                }
+            }
+        } catch (JexlException e) {
+            problems.add(describe(e));
+        }
+        return problems;
+    }
+
+    /** The step ids an expression reads through {@code steps.<id>} or {@code steps['<id>']}. */
+    public static Set<String> referencedSteps(String text) {
+        Set<String> ids = new java.util.TreeSet<>();
+        try {
+            for (List<String> variable : TEMPLATES.createExpression(text).getVariables()) {
+                if (variable.size() > 1 && "steps".equals(variable.get(0))) {
+                    ids.add(variable.get(1));
+                }
+            }
+        } catch (JexlException e) {
+            // reported by check()
+        }
+        return ids;
+    }
+
+    /**
+     * Evaluates a template against the run's data.
+     *
+     * @throws IllegalArgumentException with a message fit for the run's log when evaluation fails
+     */
+    public static Object evaluate(String text, Map<String, Object> variables) {
+        try {
+            return TEMPLATES.createExpression(text).evaluate(new MapContext(new LinkedHashMap<>(variables)));
+        } catch (JexlException e) {
+            throw new IllegalArgumentException(describe(e), e);
+        }
+    }
+
+    /** Evaluates every template inside a JSON-like tree, leaving other values as they are. */
+    public static Object evaluateTree(Object tree, Map<String, Object> variables) {
+        if (tree instanceof String text) {
+            return isTemplate(text) ? evaluate(text, variables) : text;
+        }
+        if (tree instanceof Map<?, ?> map) {
+            Map<String, Object> result = new LinkedHashMap<>();
+            map.forEach((key, value) -> result.put(String.valueOf(key), evaluateTree(value, variables)));
+            return result;
+        }
+        if (tree instanceof List<?> list) {
+            List<Object> result = new ArrayList<>(list.size());
+            list.forEach(value -> result.add(evaluateTree(value, variables)));
+            return result;
+        }
+        return tree;
+    }
+
+    /** JEXL's messages start with an internal location ("...JexlEngine@1:3"); people want the problem. */
+    private static String describe(Exception e) {
+        Throwable cause = e;
+        while (cause.getCause() instanceof JexlException && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+        int detail = message.indexOf(' ');
+        String text = detail > 0 && message.substring(0, detail).contains("@") ? message.substring(detail + 1) : message;
+        return "expression error: " + text.replace('\n', ' ').trim();
+    }
+}

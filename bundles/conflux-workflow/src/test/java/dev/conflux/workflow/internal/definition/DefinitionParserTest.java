@@ -1,0 +1,202 @@
+package dev.conflux.workflow.internal.definition;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNull;
+import static org.junit.Assert.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import org.junit.Test;
+
+import dev.conflux.api.workflow.ValidationMessage;
+
+public class DefinitionParserTest {
+
+    static final String ORDER_INTAKE = """
+            id: order-intake                 # [a-z0-9][a-z0-9-]*, unique
+            description: Fetch an order, check each line, notify.
+            inputs:                          # JSON Schema of a run's input
+              type: object
+              required: [orderId]
+              properties:
+                orderId: {type: string}
+            triggers:
+              - cron: "0 */5 * * * ?"
+              - event: conflux/demo/order-received
+            steps:
+              - id: fetch
+                type: transform
+                with: {order: "${inputs.orderId}", lines: [1, 2, 3]}
+              - id: wait-a-bit
+                type: delay
+                needs: [fetch]
+                with: {duration: 100ms}
+                retry: {max: 5, backoff: exponential, initial: 1s, maxDelay: 1m}
+                timeout: 30s
+              - id: check-line
+                type: transform
+                needs: [fetch]
+                foreach: "${steps.fetch.output.lines}"
+                with: {line: "${item}"}
+              - id: notify
+                type: log
+                needs: [wait-a-bit, check-line]
+                when: "${size(steps['check-line'].output) > 0}"
+                with: {message: "order ${inputs.orderId} checked"}
+            onFailure:
+              - {id: alert, type: log, with: {message: "order ${inputs.orderId} failed"}}
+            """;
+
+    private final DefinitionParser parser = new DefinitionParser(1 << 20, Set.of("transform", "delay", "log")::contains);
+
+    @Test
+    public void theReferenceDocumentParses() {
+        DefinitionParser.Result result = parser.parse(ORDER_INTAKE);
+        assertEquals(List.of(), result.errors());
+        assertEquals(List.of(), result.warnings());
+        WorkflowDefinition workflow = result.definition();
+        assertEquals("order-intake", workflow.id());
+        assertEquals(List.of("fetch", "wait-a-bit", "check-line", "notify"),
+                workflow.steps().stream().map(StepDefinition::id).toList());
+        StepDefinition wait = workflow.steps().get(1);
+        assertEquals(5, wait.retry().max());
+        assertEquals(RetryPolicy.Backoff.EXPONENTIAL, wait.retry().backoff());
+        assertEquals(Duration.ofMinutes(1), wait.retry().maxDelay());
+        assertEquals(Duration.ofSeconds(30), wait.timeout());
+        assertEquals(Map.of("order", "${inputs.orderId}", "lines", List.of(1, 2, 3)), workflow.steps().get(0).with());
+        assertEquals("${steps.fetch.output.lines}", workflow.steps().get(2).foreach());
+        assertEquals(List.of(new Trigger.Cron("0 */5 * * * ?"), new Trigger.Event("conflux/demo/order-received")), workflow.triggers());
+        assertEquals("alert", workflow.onFailure().get(0).id());
+        assertEquals(List.of("orderId"), workflow.inputSchema().get("required"));
+        assertEquals(12, workflow.steps().get(0).line());
+    }
+
+    @Test
+    public void everyErrorIsReportedAtOnceWithLineAndColumn() {
+        String doc = """
+                id: Bad_Id
+                stepz: []
+                steps:
+                  - id: a
+                    type: log
+                    needs: [b, ghost]
+                    timeout: soon
+                  - id: b
+                    type: log
+                    needs: [c]
+                    retry: {max: 500, backoff: linear}
+                  - id: c
+                    type: log
+                    needs: [a]
+                    with: {x: "${inputs.a +}"}
+                  - id: a
+                    type: log
+                triggers:
+                  - cron: "every five minutes"
+                """;
+        DefinitionParser.Result result = parser.parse(doc);
+        assertFalse(result.valid());
+        assertNull(result.definition());
+        Map<String, ValidationMessage> byText = result.errors().stream()
+                .collect(Collectors.toMap(ValidationMessage::toString, m -> m, (x, y) -> x));
+        String all = result.errors().stream().map(ValidationMessage::toString).collect(Collectors.joining("\n"));
+        assertHas(all, "1:5 id: 'Bad_Id' is not a valid id");
+        assertHas(all, "2:1 stepz: unknown key 'stepz' (did you mean 'steps'?)");
+        assertHas(all, "6:16 steps[0].needs: unknown step 'ghost' in needs");
+        assertHas(all, "7:14 steps[0].timeout: 'soon' is not a duration");
+        assertHas(all, "11:18 steps[1].retry.max: must be a whole number from 0 to 100, got '500'");
+        assertHas(all, "11:32 steps[1].retry.backoff: backoff is 'fixed' or 'exponential', not 'linear'");
+        assertHas(all, "15:15 steps[2].with.x: expression error");
+        assertHas(all, "16:9 steps[3].id: duplicate step id 'a' (first at line 4)");
+        assertHas(all, "19:11 triggers[0].cron: 'every five minutes' is not a valid Quartz cron expression");
+        assertTrue(all, all.contains("steps form a cycle through 'needs': a -> b -> c -> a"));
+        assertTrue(byText.size() >= 10);
+    }
+
+    @Test
+    public void aMissingStepTypeIsAWarningNotAnError() {
+        DefinitionParser.Result result = parser.parse("""
+                id: later
+                steps:
+                  - id: shout
+                    type: text-case
+                    with: {text: hi}
+                """);
+        assertTrue(result.valid());
+        assertEquals(1, result.warnings().size());
+        assertEquals("4:11 steps[0].type: no installed bundle provides step type 'text-case' now; runs wait at this step until one does",
+                result.warnings().get(0).toString());
+    }
+
+    @Test
+    public void aStepMayOnlyReadStepsItNeeds() {
+        DefinitionParser.Result result = parser.parse("""
+                id: reads
+                steps:
+                  - {id: a, type: log}
+                  - {id: b, type: log, with: {v: "${steps.a.output}"}}
+                  - {id: c, type: log, needs: [b], with: {v: "${steps.a.output} ${steps.zz.output}"}}
+                """);
+        String all = result.errors().stream().map(ValidationMessage::toString).collect(Collectors.joining("\n"));
+        assertHas(all, "4:5 steps[1]: step 'b' reads steps.a but does not need 'a'");
+        assertHas(all, "5:5 steps[2]: step 'c' reads steps.a but does not need 'a'");
+        assertHas(all, "5:5 steps[2]: step 'c' reads steps.zz, but there is no step 'zz'");
+        assertEquals(all, 3, result.errors().size());
+    }
+
+    @Test
+    public void jsonIsAcceptedToo() {
+        DefinitionParser.Result result = parser.parse("""
+                {"id": "json-flow", "steps": [{"id": "one", "type": "log", "with": {"message": "hi"}}]}
+                """);
+        assertEquals(List.of(), result.errors());
+        assertEquals("json-flow", result.definition().id());
+    }
+
+    @Test
+    public void malformedDocumentsSayWhere() {
+        assertFirst(parser.parse("id: x\nsteps:\n  - id: a\n   type: log\n"), "4:4", "not valid YAML or JSON");
+        assertFirst(parser.parse("{\"id\": \"x\", \"steps\": [}"), "1:", "not valid YAML or JSON");
+        assertFirst(parser.parse("- just\n- a list\n"), "1:1", "a workflow is a mapping");
+        assertFirst(parser.parse(""), "", "the document is empty");
+        assertFirst(parser.parse("id: a\n---\nid: b\n"), "", "not valid YAML or JSON");
+        assertFirst(parser.parse("id: a\nid: b\nsteps: []\n"), "2:1", "'id' is given twice");
+    }
+
+    @Test
+    public void hostileDocumentsAreRefusedQuickly() {
+        StringBuilder laughs = new StringBuilder("id: lol\na0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for (int i = 1; i < 30; i++) {
+            laughs.append("a").append(i).append(": &a").append(i).append(" [*a").append(i - 1)
+                    .append(", *a").append(i - 1).append(", *a").append(i - 1).append("]\n");
+        }
+        laughs.append("steps:\n  - {id: s, type: log, with: {v: *a29}}\n");
+        long start = System.nanoTime();
+        DefinitionParser.Result bomb = parser.parse(laughs.toString());
+        assertFalse(bomb.valid());
+        assertTrue((System.nanoTime() - start) / 1_000_000 + " ms", System.nanoTime() - start < 5_000_000_000L);
+
+        DefinitionParser.Result deep = parser.parse("id: deep\nsteps:\n  - {id: s, type: log, with: " + "[".repeat(200) + "]".repeat(200) + "}\n");
+        assertFalse(deep.valid());
+
+        DefinitionParser.Result big = new DefinitionParser(100, t -> true).parse("id: big\ndescription: " + "x".repeat(200));
+        assertFirst(big, "", "at most 100 are accepted");
+    }
+
+    private static void assertFirst(DefinitionParser.Result result, String where, String text) {
+        assertFalse(result.valid());
+        String first = result.errors().get(0).toString();
+        assertTrue(first, first.startsWith(where));
+        assertTrue(first, first.contains(text));
+    }
+
+    private static void assertHas(String all, String expected) {
+        assertTrue("expected a line starting with\n  " + expected + "\nin\n" + all,
+                all.lines().anyMatch(line -> line.startsWith(expected)));
+    }
+}
