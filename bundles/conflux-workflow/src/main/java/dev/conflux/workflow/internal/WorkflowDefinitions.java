@@ -1,0 +1,187 @@
+package dev.conflux.workflow.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import javax.sql.DataSource;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventAdmin;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.conflux.api.event.ConfluxTopics;
+import dev.conflux.api.event.EventProperties;
+import dev.conflux.api.problem.ProblemException;
+import dev.conflux.api.problem.ProblemType;
+import dev.conflux.api.store.SchemaMigrator;
+import dev.conflux.api.workflow.DeployResult;
+import dev.conflux.api.workflow.Page;
+import dev.conflux.api.workflow.ValidationMessage;
+import dev.conflux.api.workflow.WorkflowDetails;
+import dev.conflux.api.workflow.WorkflowService;
+import dev.conflux.api.workflow.WorkflowSummary;
+import dev.conflux.api.workflow.WorkflowValidationException;
+import dev.conflux.workflow.internal.definition.DefinitionParser;
+import dev.conflux.workflow.internal.store.DefinitionStore;
+
+/**
+ * The workflow service: validates, versions and stores definitions. Every face calls this one.
+ */
+@Component(service = {WorkflowService.class, WorkflowDefinitions.class}, configurationPid = WorkflowConfig.PID)
+@Designate(ocd = WorkflowConfig.class)
+public class WorkflowDefinitions implements WorkflowService {
+
+    /** A storage failure: the database did not answer; the caller may try again. */
+    static final ProblemType STORAGE_UNAVAILABLE = ProblemType.of("storage-unavailable", "The database is not available", 503);
+
+    private static final Logger LOG = LoggerFactory.getLogger(WorkflowDefinitions.class);
+    private static final int MAX_PAGE = 500;
+
+    private final DefinitionStore store;
+    private final StepTypeRegistry stepTypes;
+    private volatile DefinitionParser parser;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile EventAdmin eventAdmin;
+
+    @Activate
+    public WorkflowDefinitions(@Reference(target = "(dataSourceName=conflux)") DataSource dataSource,
+            @Reference SchemaMigrator migrator, @Reference StepTypeRegistry stepTypes, WorkflowConfig config) {
+        migrator.migrate("workflow", getClass().getClassLoader());
+        this.store = new DefinitionStore(dataSource);
+        this.stepTypes = stepTypes;
+        modified(config);
+    }
+
+    @Modified
+    void modified(WorkflowConfig config) {
+        this.parser = new DefinitionParser(config.maxDocumentBytes(), stepTypes::isAvailable);
+    }
+
+    @Override
+    public ValidationReport validate(String source) {
+        DefinitionParser.Result result = parser.parse(source);
+        return new ValidationReport(result.id(), result.errors(), result.warnings());
+    }
+
+    @Override
+    public DeployResult deploy(String source, String origin) {
+        DefinitionParser.Result result = parser.parse(source);
+        if (!result.valid()) {
+            throw new WorkflowValidationException(result.errors());
+        }
+        String id = result.definition().id();
+        DefinitionStore.Stored stored;
+        try {
+            stored = store.store(id, source, sha256(source), result.definition().description(),
+                    result.definition().steps().size(), origin == null ? "api" : origin, Instant.now());
+        } catch (SQLException e) {
+            throw storageFailure("storing workflow '" + id + "'", e);
+        }
+        if (stored.created()) {
+            LOG.info("Deployed workflow '{}' version {} from {}", id, stored.version(), origin);
+            post("DEPLOYED", id, stored.version());
+        }
+        for (ValidationMessage warning : result.warnings()) {
+            LOG.warn("Workflow '{}': {}", id, warning);
+        }
+        return new DeployResult(id, stored.version(), stored.created(), result.warnings());
+    }
+
+    @Override
+    public Page<WorkflowSummary> list(int offset, int limit) {
+        int from = Math.max(0, offset);
+        int size = Math.max(1, Math.min(MAX_PAGE, limit));
+        try {
+            return new Page<>(store.list(from, size), from, size, store.count());
+        } catch (SQLException e) {
+            throw storageFailure("listing workflows", e);
+        }
+    }
+
+    @Override
+    public Optional<WorkflowDetails> get(String id) {
+        try {
+            Optional<WorkflowSummary> current = store.current(id);
+            if (current.isEmpty()) {
+                return Optional.empty();
+            }
+            String source = store.source(id, current.get().version()).orElse("");
+            List<ValidationMessage> warnings = new ArrayList<>(parser.parse(source).warnings());
+            return Optional.of(new WorkflowDetails(current.get(), source, store.versions(id), Map.of(), warnings));
+        } catch (SQLException e) {
+            throw storageFailure("reading workflow '" + id + "'", e);
+        }
+    }
+
+    @Override
+    public Optional<String> source(String id, int version) {
+        try {
+            return store.source(id, version);
+        } catch (SQLException e) {
+            throw storageFailure("reading workflow '" + id + "'", e);
+        }
+    }
+
+    @Override
+    public boolean undeploy(String id) {
+        try {
+            Optional<WorkflowSummary> current = store.current(id);
+            if (current.isEmpty() || !store.undeploy(id)) {
+                return false;
+            }
+            LOG.info("Undeployed workflow '{}'", id);
+            post("UNDEPLOYED", id, current.get().version());
+            return true;
+        } catch (SQLException e) {
+            throw storageFailure("undeploying workflow '" + id + "'", e);
+        }
+    }
+
+    /** The workflow whose current version was deployed from {@code origin} (a file in deploy/). */
+    public Optional<String> deployedFrom(String origin) {
+        try {
+            return store.deployedFrom(origin);
+        } catch (SQLException e) {
+            throw storageFailure("looking up " + origin, e);
+        }
+    }
+
+    private void post(String what, String id, int version) {
+        EventAdmin events = eventAdmin;
+        if (events != null) {
+            events.postEvent(new Event(ConfluxTopics.WORKFLOW_DEFINITION + what, Map.of(
+                    EventProperties.WORKFLOW_ID, id, EventProperties.WORKFLOW_VERSION, version,
+                    EventProperties.TIMESTAMP, System.currentTimeMillis())));
+        }
+    }
+
+    private static ProblemException storageFailure(String doing, SQLException e) {
+        LOG.error("Database error while {}", doing, e);
+        return new ProblemException(STORAGE_UNAVAILABLE, "The database failed while " + doing + "; try again. (" + e.getSQLState() + ")");
+    }
+
+    static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package dev.conflux.workflow.internal.shell;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+
+import org.apache.karaf.shell.api.action.Action;
+import org.apache.karaf.shell.api.action.Argument;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Completion;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.support.completers.FileCompleter;
+
+import dev.conflux.api.workflow.DeployResult;
+import dev.conflux.api.workflow.WorkflowService;
+import dev.conflux.api.workflow.WorkflowValidationException;
+
+@Service
+@Command(scope = "workflow", name = "deploy", description = "Deploys a workflow document (YAML or JSON) from a file")
+public class DeployCommand implements Action {
+
+    @Reference
+    WorkflowService workflows;
+
+    @Argument(name = "file", description = "the document's path", required = true)
+    @Completion(FileCompleter.class)
+    String file;
+
+    @Override
+    public Object execute() throws Exception {
+        Path path = Paths.get(file);
+        if (!Files.isReadable(path)) {
+            System.err.println("Cannot read " + path.toAbsolutePath());
+            return null;
+        }
+        try {
+            DeployResult result = workflows.deploy(Files.readString(path), "file:" + path.getFileName());
+            System.out.println(result.created()
+                    ? "Deployed " + result.id() + " version " + result.version()
+                    : result.id() + " version " + result.version() + " is already this document; nothing changed");
+            result.warnings().forEach(w -> System.out.println("warning: " + w));
+        } catch (WorkflowValidationException e) {
+            System.err.println(path.getFileName() + " is not valid; nothing was deployed:");
+            e.errors().forEach(error -> System.err.println("  " + error));
+        }
+        return null;
+    }
+}
