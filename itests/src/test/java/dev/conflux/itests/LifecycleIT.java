@@ -47,34 +47,42 @@ public class LifecycleIT extends ConfluxTestSupport {
 
     @Test
     public void aCapabilityUninstallsAndReinstallsWithoutDisturbingTheOthers() throws Exception {
+        assertEquals(200, get("/api/v1/workflows").statusCode());
         long storeBundle = bundleId("conflux-store");
-        Object dataSourceId = bundleContext.getServiceReferences(DataSource.class, "(dataSourceName=conflux)")
-                .iterator().next().getProperty("service.id");
+        long platformBundle = bundleId("conflux-platform");
+        Object dataSourceId = dataSourceServiceId();
 
-        features.uninstallFeature("conflux-platform");
-        assertFalse(features.isInstalled(features.getFeature("conflux-platform")));
-        assertNull("conflux-platform should be gone", find("conflux-platform"));
-        awaitHttp("/api/v1/health", r -> r.statusCode() == 404, Duration.ofSeconds(10));
+        features.uninstallFeature("conflux-workflow");
+        assertFalse(features.isInstalled(features.getFeature("conflux-workflow")));
+        assertNull("conflux-workflow should be gone", find("conflux-workflow"));
+        awaitHttp("/api/v1/workflows", r -> r.statusCode() == 404, Duration.ofSeconds(10));
 
-        // the store keeps serving: same bundle, still active, the same DataSource registration
-        Bundle store = find("conflux-store");
-        assertNotNull(store);
-        assertEquals(storeBundle, store.getBundleId());
-        assertEquals(Bundle.ACTIVE, store.getState());
-        assertEquals(dataSourceId, bundleContext.getServiceReferences(DataSource.class, "(dataSourceName=conflux)")
-                .iterator().next().getProperty("service.id"));
+        // the others keep serving: same bundles, still active, the same DataSource registration
+        assertEquals(storeBundle, bundleId("conflux-store"));
+        assertEquals(platformBundle, bundleId("conflux-platform"));
+        assertEquals(Bundle.ACTIVE, find("conflux-store").getState());
+        assertEquals(Bundle.ACTIVE, find("conflux-platform").getState());
+        assertEquals(dataSourceId, dataSourceServiceId());
         assertEquals("UP", awaitService(HealthContributor.class, "(component.name=dev.conflux.store.internal.DatabaseHealth)",
                 Duration.ofSeconds(5)).check().status().name());
-        // the web console does not depend on Conflux either
+        awaitHealthUp();
+        assertFalse(get("/api/v1/openapi.json").body().contains("/workflows"));
         assertEquals(401, get("/system/console/bundles").statusCode());
 
-        features.installFeature("conflux-platform");
-        assertTrue(features.isInstalled(features.getFeature("conflux-platform")));
-        awaitHealthUp();
+        features.installFeature("conflux-workflow");
+        assertTrue(features.isInstalled(features.getFeature("conflux-workflow")));
+        awaitHttp("/api/v1/workflows", r -> r.statusCode() == 200, Duration.ofSeconds(30));
         assertEquals(storeBundle, bundleId("conflux-store"));
-        assertEquals(dataSourceId, bundleContext.getServiceReferences(DataSource.class, "(dataSourceName=conflux)")
-                .iterator().next().getProperty("service.id"));
-        assertTrue(shell("conflux:info").contains("conflux-platform"));
+        assertEquals(platformBundle, bundleId("conflux-platform"));
+        assertEquals(dataSourceId, dataSourceServiceId());
+        assertTrue(get("/api/v1/openapi.json").body().contains("/workflows"));
+        String info = shell("conflux:info");
+        assertTrue(info, info.matches("(?s).*conflux-workflow\\s*\\|\\s*yes.*"));
+    }
+
+    private Object dataSourceServiceId() throws Exception {
+        return bundleContext.getServiceReferences(DataSource.class, "(dataSourceName=conflux)")
+                .iterator().next().getProperty("service.id");
     }
 
     @Test
