@@ -41,6 +41,43 @@ public interface WorkflowService {
     boolean undeploy(String id);
 
     /**
+     * Starts a run of a workflow's current version.
+     *
+     * @param inputs the run's input, checked against the workflow's input schema
+     * @param trigger what starts it: {@code api}, {@code cron}, {@code event}, {@code webhook}
+     * @return the run as stored, PENDING or RUNNING
+     * @throws dev.conflux.api.problem.ProblemException 404 when no such workflow is deployed, 400 when the input is invalid
+     */
+    RunView startRun(String workflowId, java.util.Map<String, Object> inputs, String trigger);
+
+    /** A run with its steps, or empty. */
+    Optional<RunView> getRun(String runId);
+
+    /**
+     * Runs, newest first, without their steps.
+     *
+     * @param workflowId only this workflow's runs, or {@code null}
+     * @param state only runs in this state, or {@code null}
+     * @param since only runs started at or after this time, or {@code null}
+     */
+    Page<RunView> listRuns(String workflowId, RunState state, java.time.Instant since, int offset, int limit);
+
+    /** What the run's steps logged, oldest first. */
+    java.util.List<RunLogLine> runLogs(String runId, int offset, int limit);
+
+    /** Lets running steps finish and starts no new one. 409 unless the run is RUNNING. */
+    RunView pause(String runId);
+
+    /** Continues a paused run. 409 unless the run is PAUSED. */
+    RunView resume(String runId);
+
+    /** Cancels running steps; nothing else runs, onFailure steps neither. 409 when the run is finished. */
+    RunView cancel(String runId);
+
+    /** Restarts a failed or cancelled run from the steps that did not succeed. 409 otherwise. */
+    RunView retry(String runId);
+
+    /**
      * The outcome of {@link #validate}.
      *
      * @param id the document's id when it could be read

@@ -27,12 +27,24 @@ public class StepTypeRegistry {
     /** Providers per name, best first (ServiceReference orders by ranking, then age). */
     private final Map<String, ConcurrentSkipListMap<ServiceReference<StepType>, StepType>> byName = new ConcurrentHashMap<>();
 
+    private final java.util.List<java.util.function.Consumer<String>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     void addStepType(StepType stepType, ServiceReference<StepType> reference) {
         String name = stepType.name();
         byName.computeIfAbsent(name, n -> new ConcurrentSkipListMap<>(java.util.Comparator.reverseOrder()))
                 .put(reference, stepType);
         LOG.info("Step type '{}' is available (from {})", name, reference.getBundle().getSymbolicName());
+        listeners.forEach(listener -> listener.accept(name));
+    }
+
+    /** Tells {@code listener} the name of every step type that becomes available from now on. */
+    public void onAdded(java.util.function.Consumer<String> listener) {
+        listeners.add(listener);
+    }
+
+    public void removeListener(java.util.function.Consumer<String> listener) {
+        listeners.remove(listener);
     }
 
     void removeStepType(StepType stepType, ServiceReference<StepType> reference) {

@@ -13,4 +13,13 @@ public @interface WorkflowConfig {
             description = "Bytes a workflow document may have; larger ones are refused with a clear error.",
             min = "1024", max = "16777216")
     int maxDocumentBytes() default 1_048_576;
+
+    @AttributeDefinition(name = "Concurrent steps",
+            description = "Step attempts that may run at once across all runs; more wait for a free worker. "
+                    + "Changing it restarts the engine, which continues every unfinished run.", min = "1", max = "4096")
+    int maxConcurrentSteps() default 64;
+
+    @AttributeDefinition(name = "Step type wait limit",
+            description = "Seconds a step waits for a bundle that provides its step type before it fails.", min = "1")
+    int stepTypeWaitLimitSeconds() default 3600;
 }

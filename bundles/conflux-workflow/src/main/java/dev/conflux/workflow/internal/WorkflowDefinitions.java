@@ -38,14 +38,16 @@ import dev.conflux.api.workflow.WorkflowService;
 import dev.conflux.api.workflow.WorkflowSummary;
 import dev.conflux.api.workflow.WorkflowValidationException;
 import dev.conflux.workflow.internal.definition.DefinitionParser;
+import dev.conflux.workflow.internal.definition.WorkflowDefinition;
+import dev.conflux.workflow.internal.engine.RunEngine;
 import dev.conflux.workflow.internal.store.DefinitionStore;
 
 /**
- * The workflow service: validates, versions and stores definitions. Every face calls this one.
+ * Workflow definitions: validates, versions and stores them, and hands the engine parsed versions.
  */
-@Component(service = {WorkflowService.class, WorkflowDefinitions.class}, configurationPid = WorkflowConfig.PID)
+@Component(service = WorkflowDefinitions.class, configurationPid = WorkflowConfig.PID)
 @Designate(ocd = WorkflowConfig.class)
-public class WorkflowDefinitions implements WorkflowService {
+public class WorkflowDefinitions {
 
     /** A storage failure: the database did not answer; the caller may try again. */
     static final ProblemType STORAGE_UNAVAILABLE = ProblemType.of("storage-unavailable", "The database is not available", 503);
@@ -56,6 +58,7 @@ public class WorkflowDefinitions implements WorkflowService {
     private final DefinitionStore store;
     private final StepTypeRegistry stepTypes;
     private volatile DefinitionParser parser;
+    private final java.util.Map<String, WorkflowDefinition> parsed = new java.util.concurrent.ConcurrentHashMap<>();
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     volatile EventAdmin eventAdmin;
@@ -74,13 +77,11 @@ public class WorkflowDefinitions implements WorkflowService {
         this.parser = new DefinitionParser(config.maxDocumentBytes(), stepTypes::isAvailable);
     }
 
-    @Override
-    public ValidationReport validate(String source) {
+    public WorkflowService.ValidationReport validate(String source) {
         DefinitionParser.Result result = parser.parse(source);
-        return new ValidationReport(result.id(), result.errors(), result.warnings());
+        return new WorkflowService.ValidationReport(result.id(), result.errors(), result.warnings());
     }
 
-    @Override
     public DeployResult deploy(String source, String origin) {
         DefinitionParser.Result result = parser.parse(source);
         if (!result.valid()) {
@@ -104,7 +105,6 @@ public class WorkflowDefinitions implements WorkflowService {
         return new DeployResult(id, stored.version(), stored.created(), result.warnings());
     }
 
-    @Override
     public Page<WorkflowSummary> list(int offset, int limit) {
         int from = Math.max(0, offset);
         int size = Math.max(1, Math.min(MAX_PAGE, limit));
@@ -115,7 +115,6 @@ public class WorkflowDefinitions implements WorkflowService {
         }
     }
 
-    @Override
     public Optional<WorkflowDetails> get(String id) {
         try {
             Optional<WorkflowSummary> current = store.current(id);
@@ -130,7 +129,6 @@ public class WorkflowDefinitions implements WorkflowService {
         }
     }
 
-    @Override
     public Optional<String> source(String id, int version) {
         try {
             return store.source(id, version);
@@ -139,7 +137,6 @@ public class WorkflowDefinitions implements WorkflowService {
         }
     }
 
-    @Override
     public boolean undeploy(String id) {
         try {
             Optional<WorkflowSummary> current = store.current(id);
@@ -152,6 +149,38 @@ public class WorkflowDefinitions implements WorkflowService {
         } catch (SQLException e) {
             throw storageFailure("undeploying workflow '" + id + "'", e);
         }
+    }
+
+    /** The current version of a deployed workflow, parsed. */
+    public Optional<RunEngine.Loaded> current(String id) {
+        try {
+            Optional<WorkflowSummary> current = store.current(id);
+            if (current.isEmpty()) {
+                return Optional.empty();
+            }
+            return version(id, current.get().version()).map(definition -> new RunEngine.Loaded(definition, current.get().version()));
+        } catch (SQLException e) {
+            throw storageFailure("reading workflow '" + id + "'", e);
+        }
+    }
+
+    /** A version of a workflow, parsed; versions never change, so they are kept once parsed. */
+    public Optional<WorkflowDefinition> version(String id, int version) {
+        String key = id + "@" + version;
+        WorkflowDefinition cached = parsed.get(key);
+        if (cached != null) {
+            return Optional.of(cached);
+        }
+        Optional<String> source = source(id, version);
+        if (source.isEmpty()) {
+            return Optional.empty();
+        }
+        DefinitionParser.Result result = new DefinitionParser(Integer.MAX_VALUE, type -> true).parse(source.get());
+        if (!result.valid()) {
+            throw new IllegalStateException("stored workflow '" + id + "' version " + version + " no longer parses: " + result.errors());
+        }
+        parsed.put(key, result.definition());
+        return Optional.of(result.definition());
     }
 
     /** The workflow whose current version was deployed from {@code origin} (a file in deploy/). */

@@ -17,7 +17,7 @@ import dev.conflux.api.workflow.ValidationMessage;
 
 public class DefinitionParserTest {
 
-    static final String ORDER_INTAKE = """
+    public static final String ORDER_INTAKE = """
             id: order-intake                 # [a-z0-9][a-z0-9-]*, unique
             description: Fetch an order, check each line, notify.
             inputs:                          # JSON Schema of a run's input

@@ -1,0 +1,47 @@
+package dev.conflux.workflow.internal.engine;
+
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledFuture;
+
+import dev.conflux.api.workflow.RunState;
+import dev.conflux.workflow.internal.definition.WorkflowDefinition;
+
+/** A run the engine is working on; every field is guarded by the object's own lock. */
+final class ActiveRun {
+
+    final String runId;
+    final WorkflowDefinition definition;
+    final int version;
+    final Map<String, Object> inputs;
+    final String trigger;
+    final Instant createdAt;
+    RunState state;
+    String error;
+    Instant endedAt;
+    /** The main steps are done and one failed: the onFailure steps run now. */
+    boolean failurePhase;
+    /** Steps and foreach items by key, in definition order. */
+    final Map<String, StepRecord> steps = new LinkedHashMap<>();
+    /** Running attempts by step key. */
+    final Map<String, Attempt> running = new HashMap<>();
+    ScheduledFuture<?> runTimeout;
+
+    ActiveRun(String runId, WorkflowDefinition definition, int version, Map<String, Object> inputs, String trigger,
+            Instant createdAt, RunState state) {
+        this.runId = runId;
+        this.definition = definition;
+        this.version = version;
+        this.inputs = inputs;
+        this.trigger = trigger;
+        this.createdAt = createdAt;
+        this.state = state;
+    }
+
+    /** One running attempt: its thread's future, its cancellation signal and its timeout. */
+    record Attempt(int number, Future<?> future, CancellationSignal cancellation, ScheduledFuture<?> timeout) {
+    }
+}

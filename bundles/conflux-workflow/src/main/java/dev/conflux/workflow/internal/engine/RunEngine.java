@@ -1,0 +1,952 @@
+package dev.conflux.workflow.internal.engine;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.conflux.api.event.ConfluxTopics;
+import dev.conflux.api.event.EventProperties;
+import dev.conflux.api.problem.ProblemException;
+import dev.conflux.api.step.StepContext;
+import dev.conflux.api.step.StepLogger;
+import dev.conflux.api.step.StepResult;
+import dev.conflux.api.step.StepType;
+import dev.conflux.api.workflow.RunState;
+import dev.conflux.api.workflow.RunView;
+import dev.conflux.api.workflow.StepState;
+import dev.conflux.workflow.internal.definition.Expressions;
+import dev.conflux.workflow.internal.definition.StepDefinition;
+import dev.conflux.workflow.internal.definition.WorkflowDefinition;
+
+/**
+ * Runs workflows. Every state change is committed through the {@link Journal} before the engine
+ * acts on it, so after a crash every unfinished run continues from the database: steps that
+ * succeeded do not run again, steps that were running run again with the next attempt number.
+ *
+ * <p>Each run is guarded by its own lock; step attempts run on a bounded pool of workers, up to
+ * {@code maxConcurrentSteps} at once across all runs.
+ */
+public final class RunEngine implements AutoCloseable {
+
+    /** Where the engine gets workflow definitions. */
+    public interface Definitions {
+        /** The current version of a deployed workflow. */
+        Optional<Loaded> current(String workflowId);
+
+        /** A given version, deployed or not (runs keep their version). */
+        Optional<WorkflowDefinition> version(String workflowId, int version);
+    }
+
+    public record Loaded(WorkflowDefinition definition, int version) {
+    }
+
+    /** Where transitions are announced (EventAdmin in the container). */
+    @FunctionalInterface
+    public interface Events {
+        void publish(String topic, Map<String, Object> properties);
+    }
+
+    public record Settings(int maxConcurrentSteps, Duration stepTypeWaitLimit) {
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(RunEngine.class);
+
+    private final Journal journal;
+    private final RunStore store;
+    private final Definitions definitions;
+    private final Function<String, Optional<StepType>> stepTypes;
+    private final Events events;
+    private final Settings settings;
+    private final Map<String, ActiveRun> active = new ConcurrentHashMap<>();
+    private final ConcurrentLinkedQueue<String> waitingForSlot = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger runningAttempts = new AtomicInteger();
+    private final ExecutorService workers;
+    private final ExecutorService dispatch;
+    private final ScheduledExecutorService timers;
+    private volatile boolean stopping;
+
+    public RunEngine(javax.sql.DataSource dataSource, Definitions definitions, Function<String, Optional<StepType>> stepTypes,
+            Events events, Settings settings) {
+        this.journal = new Journal(dataSource);
+        this.store = new RunStore(dataSource);
+        this.definitions = definitions;
+        this.stepTypes = stepTypes;
+        this.events = events;
+        this.settings = settings;
+        this.workers = Executors.newFixedThreadPool(Math.max(1, settings.maxConcurrentSteps()), threads("conflux-workflow-step"));
+        this.dispatch = Executors.newFixedThreadPool(2, threads("conflux-workflow-dispatch"));
+        this.timers = Executors.newSingleThreadScheduledExecutor(threads("conflux-workflow-timer"));
+    }
+
+    RunStore store() {
+        return store;
+    }
+
+    // ---- lifecycle ----
+
+    /** Picks up every run that had not finished when the engine last stopped (or crashed). */
+    public int recover() {
+        List<RunStore.StoredRun> unfinished;
+        try {
+            unfinished = store.unfinished();
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("cannot read unfinished runs: " + e.getMessage(), e);
+        }
+        int recovered = 0;
+        for (RunStore.StoredRun stored : unfinished) {
+            RunView view = stored.run();
+            Optional<WorkflowDefinition> definition = definitions.version(view.workflowId(), view.version());
+            if (definition.isEmpty()) {
+                LOG.error("Run {} uses workflow '{}' version {}, which is missing; it cannot continue", view.runId(),
+                        view.workflowId(), view.version());
+                continue;
+            }
+            ActiveRun run = new ActiveRun(view.runId(), definition.get(), view.version(), view.inputs(), view.trigger(),
+                    view.createdAt(), view.state() == RunState.PAUSED ? RunState.PAUSED : RunState.RUNNING);
+            run.failurePhase = stored.failurePhase();
+            run.error = view.error();
+            restoreSteps(run, stored.steps(), false);
+            active.put(run.runId, run);
+            scheduleRunTimeout(run);
+            recovered++;
+            dispatch.execute(() -> advance(run));
+        }
+        if (recovered > 0) {
+            LOG.info("Continuing {} unfinished run(s)", recovered);
+        }
+        return recovered;
+    }
+
+    @Override
+    public void close() {
+        stopping = true;
+        timers.shutdownNow();
+        workers.shutdownNow();
+        dispatch.shutdown();
+        try {
+            workers.awaitTermination(5, TimeUnit.SECONDS);
+            dispatch.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        journal.close();
+        active.clear();
+    }
+
+    /** A bundle brought a step type: runs waiting for it continue. */
+    public void stepTypeAdded(String name) {
+        for (ActiveRun run : active.values()) {
+            boolean waiting;
+            synchronized (run) {
+                waiting = run.steps.values().stream().anyMatch(s -> s.state == StepState.WAITING_FOR_STEP_TYPE
+                        && s.definition.type().equals(name));
+            }
+            if (waiting) {
+                dispatch.execute(() -> advance(run));
+            }
+        }
+    }
+
+    // ---- operations ----
+
+    public RunView start(String workflowId, Map<String, Object> inputs, String trigger) {
+        Loaded loaded = definitions.current(workflowId)
+                .orElseThrow(() -> ProblemException.notFound("no workflow '" + workflowId + "' is deployed"));
+        InputCheck.check(loaded.definition().inputSchema(), inputs);
+        ActiveRun run = new ActiveRun(UUID.randomUUID().toString(), loaded.definition(), loaded.version(),
+                inputs == null ? Map.of() : inputs, trigger == null ? "api" : trigger, Instant.now(), RunState.RUNNING);
+        List<Journal.Write> writes = new ArrayList<>();
+        writes.add(store.insertRun(run));
+        synchronized (run) {
+            for (StepDefinition step : run.definition.steps()) {
+                StepRecord record = new StepRecord(step, null, null);
+                run.steps.put(record.key, record);
+                writes.add(store.saveStep(run.runId, record, true));
+            }
+        }
+        commit(writes).join();
+        active.put(run.runId, run);
+        publishRun(run, null);
+        scheduleRunTimeout(run);
+        dispatch.execute(() -> advance(run));
+        return view(run);
+    }
+
+    public RunView pause(String runId) {
+        ActiveRun run = activeOrConflict(runId, "paused");
+        synchronized (run) {
+            if (run.state != RunState.RUNNING) {
+                throw ProblemException.conflict("run " + runId + " is " + run.state + "; only a RUNNING run can be paused");
+            }
+            RunState before = run.state;
+            run.state = RunState.PAUSED;
+            commit(List.of(store.updateRun(run))).join();
+            publishRun(run, before);
+        }
+        return view(run);
+    }
+
+    public RunView resume(String runId) {
+        ActiveRun run = activeOrConflict(runId, "resumed");
+        synchronized (run) {
+            if (run.state != RunState.PAUSED) {
+                throw ProblemException.conflict("run " + runId + " is " + run.state + "; only a PAUSED run can be resumed");
+            }
+            run.state = RunState.RUNNING;
+            commit(List.of(store.updateRun(run))).join();
+            publishRun(run, RunState.PAUSED);
+        }
+        dispatch.execute(() -> advance(run));
+        return view(run);
+    }
+
+    public RunView cancel(String runId) {
+        ActiveRun run = activeOrConflict(runId, "cancelled");
+        synchronized (run) {
+            if (run.state.isFinished()) {
+                throw ProblemException.conflict("run " + runId + " has already finished (" + run.state + ")");
+            }
+            RunState before = run.state;
+            List<Journal.Write> writes = new ArrayList<>();
+            for (StepRecord step : run.steps.values()) {
+                if (!step.state.isFinished()) {
+                    step.state = StepState.CANCELLED;
+                    step.endedAt = Instant.now();
+                    step.error = "the run was cancelled";
+                    writes.add(store.saveStep(run.runId, step, false));
+                }
+            }
+            stopAttempts(run, "the run was cancelled");
+            run.state = RunState.CANCELLED;
+            run.endedAt = Instant.now();
+            writes.add(store.updateRun(run));
+            commit(writes).join();
+            finish(run, before);
+        }
+        return view(run);
+    }
+
+    public RunView retry(String runId) {
+        if (active.containsKey(runId)) {
+            throw ProblemException.conflict("run " + runId + " has not finished; only a FAILED or CANCELLED run can be retried");
+        }
+        RunStore.StoredRun stored;
+        try {
+            Optional<RunView> found = store.get(runId);
+            if (found.isEmpty()) {
+                throw ProblemException.notFound("no run " + runId);
+            }
+            if (found.get().state() != RunState.FAILED && found.get().state() != RunState.CANCELLED) {
+                throw ProblemException.conflict("run " + runId + " is " + found.get().state() + "; only a FAILED or CANCELLED run can be retried");
+            }
+            stored = store.stored(runId);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("cannot read run " + runId + ": " + e.getMessage(), e);
+        }
+        RunView view = stored.run();
+        WorkflowDefinition definition = definitions.version(view.workflowId(), view.version())
+                .orElseThrow(() -> ProblemException.conflict("the workflow version of run " + runId + " is gone"));
+        RunState before = view.state();
+        ActiveRun run = new ActiveRun(view.runId(), definition, view.version(), view.inputs(), view.trigger(), view.createdAt(),
+                RunState.RUNNING);
+        List<Journal.Write> writes = new ArrayList<>();
+        synchronized (run) {
+            List<String> dropped = restoreSteps(run, stored.steps(), true);
+            if (!dropped.isEmpty()) {
+                writes.add(store.deleteSteps(run.runId, dropped));
+            }
+            for (StepRecord step : run.steps.values()) {
+                writes.add(store.saveStep(run.runId, step, false));
+            }
+            writes.add(store.updateRun(run));
+        }
+        commit(writes).join();
+        active.put(run.runId, run);
+        publishRun(run, before);
+        scheduleRunTimeout(run);
+        dispatch.execute(() -> advance(run));
+        return view(run);
+    }
+
+    private ActiveRun activeOrConflict(String runId, String what) {
+        ActiveRun run = active.get(runId);
+        if (run != null) {
+            return run;
+        }
+        try {
+            RunView stored = store.get(runId).orElseThrow(() -> ProblemException.notFound("no run " + runId));
+            throw ProblemException.conflict("run " + runId + " has finished (" + stored.state() + "); it cannot be " + what);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("cannot read run " + runId + ": " + e.getMessage(), e);
+        }
+    }
+
+    // ---- scheduling ----
+
+    /** Starts whatever can start now and finishes the run when everything is done. */
+    void advance(ActiveRun run) {
+        if (stopping) {
+            return;
+        }
+        synchronized (run) {
+            if (run.state != RunState.RUNNING) {
+                return;
+            }
+            List<StepDefinition> phase = run.failurePhase ? run.definition.onFailure() : run.definition.steps();
+            boolean progressed = true;
+            while (progressed && run.state == RunState.RUNNING) {
+                progressed = false;
+                for (StepDefinition definition : phase) {
+                    StepRecord step = run.steps.get(definition.id());
+                    if (step == null) {
+                        continue;
+                    }
+                    if (step.state == StepState.PENDING || step.state == StepState.WAITING_FOR_STEP_TYPE
+                            || step.state == StepState.RETRY_WAIT) {
+                        progressed |= tryStart(run, step, phase);
+                    } else if (step.state == StepState.RUNNING && step.itemKeys != null) {
+                        progressed |= advanceItems(run, step);
+                    }
+                }
+            }
+            if (run.state == RunState.RUNNING && phase.stream().allMatch(d -> {
+                StepRecord step = run.steps.get(d.id());
+                return step != null && step.state.isFinished();
+            })) {
+                completePhase(run);
+            }
+        }
+    }
+
+    private boolean tryStart(ActiveRun run, StepRecord step, List<StepDefinition> phase) {
+        StepDefinition definition = step.definition;
+        if (step.state == StepState.RETRY_WAIT) {
+            return step.dueAt != null && !step.dueAt.isAfter(Instant.now()) && startAttempt(run, step);
+        }
+        if (step.itemKeys == null) {
+            for (String need : definition.needs()) {
+                StepRecord needed = run.steps.get(need);
+                if (needed == null || !needed.state.isFinished()) {
+                    return false;
+                }
+                boolean usable = needed.state == StepState.SUCCEEDED
+                        || needed.state == StepState.FAILED && needed.definition.continueOnError();
+                if (!usable) {
+                    return conclude(run, step, StepState.SKIPPED, null, "not run: step '" + need + "' it needs is " + needed.state);
+                }
+            }
+            Map<String, Object> variables = variables(run, null);
+            if (definition.when() != null) {
+                try {
+                    if (!truthy(Expressions.evaluate(definition.when(), variables))) {
+                        return conclude(run, step, StepState.SKIPPED, null, "not run: 'when' was false");
+                    }
+                } catch (IllegalArgumentException e) {
+                    return conclude(run, step, StepState.FAILED, null, "'when': " + e.getMessage());
+                }
+            }
+            if (definition.foreach() != null) {
+                return expand(run, step, variables);
+            }
+        }
+        return startAttempt(run, step);
+    }
+
+    /** A foreach step: evaluates its list and makes one record per item. */
+    private boolean expand(ActiveRun run, StepRecord step, Map<String, Object> variables) {
+        Object list;
+        try {
+            list = Expressions.evaluate(step.definition.foreach(), variables);
+        } catch (IllegalArgumentException e) {
+            return conclude(run, step, StepState.FAILED, null, "'foreach': " + e.getMessage());
+        }
+        if (!(list instanceof List<?> items)) {
+            return conclude(run, step, StepState.FAILED, null, "'foreach' must give a list, got "
+                    + (list == null ? "nothing" : list.getClass().getSimpleName()));
+        }
+        if (items.isEmpty()) {
+            return conclude(run, step, StepState.SUCCEEDED, List.of(), null);
+        }
+        List<Journal.Write> writes = new ArrayList<>();
+        step.itemKeys = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            StepRecord item = new StepRecord(step.definition, i, items.get(i));
+            run.steps.put(item.key, item);
+            step.itemKeys.add(item.key);
+            writes.add(store.saveStep(run.runId, item, true));
+        }
+        step.state = StepState.RUNNING;
+        step.startedAt = Instant.now();
+        writes.add(store.saveStep(run.runId, step, false));
+        commit(writes).whenCompleteAsync((ok, error) -> afterWrite(run, error), dispatch);
+        publishStep(run, step);
+        return false;
+    }
+
+    private boolean advanceItems(ActiveRun run, StepRecord parent) {
+        int busy = 0;
+        boolean allDone = true;
+        for (String key : parent.itemKeys) {
+            StepRecord item = run.steps.get(key);
+            if (item.state == StepState.RUNNING || item.state == StepState.RETRY_WAIT) {
+                busy++;
+            }
+            allDone &= item.state.isFinished();
+        }
+        if (allDone) {
+            List<Object> outputs = new ArrayList<>();
+            String failure = null;
+            for (String key : parent.itemKeys) {
+                StepRecord item = run.steps.get(key);
+                outputs.add(item.output);
+                if (item.state == StepState.FAILED && failure == null) {
+                    failure = "item " + item.item + " failed: " + item.error;
+                }
+            }
+            return failure == null
+                    ? conclude(run, parent, StepState.SUCCEEDED, outputs, null)
+                    : conclude(run, parent, StepState.FAILED, outputs, failure);
+        }
+        boolean progressed = false;
+        for (String key : parent.itemKeys) {
+            StepRecord item = run.steps.get(key);
+            if (busy >= parent.definition.concurrency()) {
+                break;
+            }
+            if (item.state == StepState.PENDING || item.state == StepState.WAITING_FOR_STEP_TYPE
+                    || item.state == StepState.RETRY_WAIT && item.dueAt != null && !item.dueAt.isAfter(Instant.now())) {
+                if (startAttempt(run, item)) {
+                    busy++;
+                    progressed = true;
+                }
+            }
+        }
+        return progressed;
+    }
+
+    /** Starts the next attempt of a step, once its RUNNING state is committed. */
+    private boolean startAttempt(ActiveRun run, StepRecord step) {
+        Optional<StepType> type = stepTypes.apply(step.definition.type());
+        if (type.isEmpty()) {
+            return waitForStepType(run, step);
+        }
+        if (!acquireSlot()) {
+            if (!waitingForSlot.contains(run.runId)) {
+                waitingForSlot.add(run.runId);
+            }
+            return false;
+        }
+        Map<String, Object> inputs;
+        try {
+            Object evaluated = Expressions.evaluateTree(step.definition.with(), variables(run, step));
+            inputs = evaluated instanceof Map<?, ?> map ? castMap(map) : Map.of("value", evaluated);
+        } catch (IllegalArgumentException e) {
+            releaseSlot();
+            return conclude(run, step, StepState.FAILED, null, "input: " + e.getMessage());
+        }
+        step.attempt++;
+        step.state = StepState.RUNNING;
+        step.waitingSince = null;
+        step.dueAt = null;
+        step.error = null;
+        if (step.startedAt == null) {
+            step.startedAt = Instant.now();
+        }
+        int attempt = step.attempt;
+        StepType stepType = type.get();
+        CancellationSignal signal = new CancellationSignal();
+        commit(List.of(store.saveStep(run.runId, step, false))).whenCompleteAsync((ok, error) -> {
+            if (error != null) {
+                releaseSlot();
+                afterWrite(run, error);
+                return;
+            }
+            synchronized (run) {
+                if (step.state != StepState.RUNNING || step.attempt != attempt || run.state == RunState.CANCELLED) {
+                    releaseSlot();
+                    return;
+                }
+                Future<?> future = workers.submit(() -> execute(run, step, attempt, stepType, inputs, signal));
+                var timeout = step.definition.timeout() == null ? null : timers.schedule(() -> {
+                    signal.cancel("timed out after " + step.definition.timeout().toMillis() + " ms");
+                    future.cancel(true);
+                }, step.definition.timeout().toMillis(), TimeUnit.MILLISECONDS);
+                run.running.put(step.key, new ActiveRun.Attempt(attempt, future, signal, timeout));
+            }
+            publishStep(run, step);
+        }, dispatch);
+        return false;
+    }
+
+    private void execute(ActiveRun run, StepRecord step, int attempt, StepType type, Map<String, Object> inputs,
+            CancellationSignal signal) {
+        StepResult result;
+        try {
+            result = type.execute(context(run, step, attempt, inputs, signal));
+            if (result == null) {
+                result = StepResult.retryableFailure("step type '" + type.name() + "' returned no result");
+            }
+        } catch (InterruptedException e) {
+            result = StepResult.retryableFailure(signal.reason() != null ? signal.reason() : "interrupted");
+        } catch (RuntimeException | LinkageError e) {
+            LOG.warn("Step type '{}' threw in run {} step {}", type.name(), run.runId, step.key, e);
+            result = StepResult.retryableFailure("step type '" + type.name() + "' threw " + e);
+        } finally {
+            releaseSlot();
+        }
+        if (signal.isCancelled() && result instanceof StepResult.Success) {
+            result = StepResult.retryableFailure(signal.reason());
+        }
+        StepResult outcome = result;
+        if (!stopping) {
+            dispatch.execute(() -> finishAttempt(run, step, attempt, outcome));
+        }
+    }
+
+    private void finishAttempt(ActiveRun run, StepRecord step, int attempt, StepResult result) {
+        synchronized (run) {
+            ActiveRun.Attempt running = run.running.get(step.key);
+            if (running != null && running.number() == attempt) {
+                run.running.remove(step.key);
+                if (running.timeout() != null) {
+                    running.timeout().cancel(false);
+                }
+            }
+            if (step.state != StepState.RUNNING || step.attempt != attempt || run.state.isFinished()) {
+                return;
+            }
+            if (result instanceof StepResult.Success success) {
+                conclude(run, step, StepState.SUCCEEDED, success.output(), null);
+                return;
+            }
+            StepResult.Failure failure = (StepResult.Failure) result;
+            if (failure.retryable() && step.attempt <= step.definition.retry().max()) {
+                Duration delay = step.definition.retry().delayBefore(step.attempt);
+                step.state = StepState.RETRY_WAIT;
+                step.error = failure.message();
+                step.dueAt = Instant.now().plus(delay);
+                commit(List.of(store.saveStep(run.runId, step, false))).whenCompleteAsync((ok, error) -> afterWrite(run, error), dispatch);
+                publishStep(run, step);
+                timers.schedule(() -> dispatch.execute(() -> advance(run)), delay.toMillis(), TimeUnit.MILLISECONDS);
+                return;
+            }
+            String message = failure.message() + (failure.retryable() && step.definition.retry().max() > 0
+                    ? " (after " + step.attempt + " attempts)" : "");
+            conclude(run, step, StepState.FAILED, null, message);
+        }
+    }
+
+    /** Records a step's final state; the run advances once it is committed. */
+    private boolean conclude(ActiveRun run, StepRecord step, StepState state, Object output, String error) {
+        step.state = state;
+        step.output = output;
+        step.error = error;
+        step.endedAt = Instant.now();
+        step.dueAt = null;
+        commit(List.of(store.saveStep(run.runId, step, false))).whenCompleteAsync((ok, e) -> afterWrite(run, e), dispatch);
+        publishStep(run, step);
+        return false;
+    }
+
+    private boolean waitForStepType(ActiveRun run, StepRecord step) {
+        Instant now = Instant.now();
+        if (step.state != StepState.WAITING_FOR_STEP_TYPE) {
+            step.state = StepState.WAITING_FOR_STEP_TYPE;
+            step.waitingSince = now;
+            LOG.warn("Run {} step {} waits: no bundle provides step type '{}'", run.runId, step.key, step.definition.type());
+            commit(List.of(store.saveStep(run.runId, step, false)));
+            publishStep(run, step);
+            timers.schedule(() -> dispatch.execute(() -> advance(run)), settings.stepTypeWaitLimit().toMillis() + 10,
+                    TimeUnit.MILLISECONDS);
+            return false;
+        }
+        if (step.waitingSince == null) {
+            step.waitingSince = now; // recovered after a restart: the wait starts again
+        }
+        if (!step.waitingSince.plus(settings.stepTypeWaitLimit()).isAfter(now)) {
+            return conclude(run, step, StepState.FAILED, null, "no installed bundle provides step type '" + step.definition.type()
+                    + "' (waited " + settings.stepTypeWaitLimit().toSeconds() + " s)");
+        }
+        return false;
+    }
+
+    private void completePhase(ActiveRun run) {
+        List<StepDefinition> phase = run.failurePhase ? run.definition.onFailure() : run.definition.steps();
+        String failure = run.error;
+        if (failure == null && !run.failurePhase) {
+            for (StepDefinition definition : phase) {
+                StepRecord step = run.steps.get(definition.id());
+                if (step.state == StepState.FAILED && !definition.continueOnError()) {
+                    failure = "step '" + definition.id() + "' failed: " + step.error;
+                    break;
+                }
+            }
+        }
+        RunState before = run.state;
+        if (!run.failurePhase && failure != null && !run.definition.onFailure().isEmpty()) {
+            run.failurePhase = true;
+            run.error = failure;
+            List<Journal.Write> writes = new ArrayList<>();
+            for (StepDefinition definition : run.definition.onFailure()) {
+                StepRecord step = new StepRecord(definition, null, null);
+                run.steps.put(step.key, step);
+                writes.add(store.saveStep(run.runId, step, true));
+            }
+            writes.add(store.updateRun(run));
+            commit(writes).whenCompleteAsync((ok, e) -> afterWrite(run, e), dispatch);
+            return;
+        }
+        run.state = failure == null && !run.failurePhase ? RunState.SUCCEEDED : RunState.FAILED;
+        if (run.failurePhase && run.error == null) {
+            run.error = "an onFailure step ran";
+        } else if (failure != null) {
+            run.error = failure;
+        }
+        run.endedAt = Instant.now();
+        commit(List.of(store.updateRun(run))).whenCompleteAsync((ok, e) -> {
+            if (e != null) {
+                LOG.error("Could not record the end of run {}", run.runId, e);
+            }
+            synchronized (run) {
+                finish(run, before);
+            }
+        }, dispatch);
+    }
+
+    private void finish(ActiveRun run, RunState before) {
+        if (run.runTimeout != null) {
+            run.runTimeout.cancel(false);
+        }
+        active.remove(run.runId);
+        publishRun(run, before);
+        LOG.debug("Run {} of '{}' {}", run.runId, run.definition.id(), run.state);
+    }
+
+    private void scheduleRunTimeout(ActiveRun run) {
+        Duration timeout = run.definition.timeout();
+        if (timeout == null) {
+            return;
+        }
+        long left = Duration.between(Instant.now(), run.createdAt.plus(timeout)).toMillis();
+        run.runTimeout = timers.schedule(() -> dispatch.execute(() -> timeOut(run, timeout)), Math.max(0, left), TimeUnit.MILLISECONDS);
+    }
+
+    private void timeOut(ActiveRun run, Duration timeout) {
+        synchronized (run) {
+            if (run.state.isFinished() || run.failurePhase) {
+                return;
+            }
+            run.error = "the run did not finish within " + timeout.toMillis() + " ms";
+            List<Journal.Write> writes = new ArrayList<>();
+            for (StepRecord step : run.steps.values()) {
+                if (!step.state.isFinished()) {
+                    step.state = step.state == StepState.RUNNING ? StepState.FAILED : StepState.CANCELLED;
+                    step.error = run.error;
+                    step.endedAt = Instant.now();
+                    writes.add(store.saveStep(run.runId, step, false));
+                }
+            }
+            stopAttempts(run, run.error);
+            if (run.state == RunState.PAUSED) {
+                run.state = RunState.RUNNING;
+            }
+            writes.add(store.updateRun(run));
+            commit(writes).whenCompleteAsync((ok, e) -> afterWrite(run, e), dispatch);
+        }
+    }
+
+    private void stopAttempts(ActiveRun run, String why) {
+        for (ActiveRun.Attempt attempt : run.running.values()) {
+            attempt.cancellation().cancel(why);
+            attempt.future().cancel(true);
+            if (attempt.timeout() != null) {
+                attempt.timeout().cancel(false);
+            }
+        }
+        run.running.clear();
+    }
+
+    private void afterWrite(ActiveRun run, Throwable error) {
+        if (error != null) {
+            LOG.error("Run {}: a state change could not be stored; the run stops here until the engine restarts", run.runId, error);
+            return;
+        }
+        advance(run);
+    }
+
+    // ---- slots ----
+
+    private boolean acquireSlot() {
+        while (true) {
+            int now = runningAttempts.get();
+            if (now >= settings.maxConcurrentSteps()) {
+                return false;
+            }
+            if (runningAttempts.compareAndSet(now, now + 1)) {
+                return true;
+            }
+        }
+    }
+
+    private void releaseSlot() {
+        runningAttempts.decrementAndGet();
+        String next = waitingForSlot.poll();
+        if (next != null) {
+            ActiveRun waiting = active.get(next);
+            if (waiting != null && !stopping) {
+                dispatch.execute(() -> advance(waiting));
+            }
+        }
+    }
+
+    // ---- helpers ----
+
+    private List<String> restoreSteps(ActiveRun run, List<RunStore.StepRow> rows, boolean forRetry) {
+        Map<String, StepDefinition> byId = new LinkedHashMap<>();
+        run.definition.steps().forEach(d -> byId.put(d.id(), d));
+        Map<String, StepDefinition> failureSteps = new LinkedHashMap<>();
+        run.definition.onFailure().forEach(d -> failureSteps.put(d.id(), d));
+        Map<String, RunStore.StepRow> byKey = new LinkedHashMap<>();
+        rows.forEach(row -> byKey.put(row.key(), row));
+        List<String> dropped = new ArrayList<>();
+        List<StepDefinition> all = new ArrayList<>(run.definition.steps());
+        if (run.failurePhase) {
+            all.addAll(run.definition.onFailure());
+        }
+        for (StepDefinition definition : all) {
+            RunStore.StepRow row = byKey.get(definition.id());
+            StepRecord step = new StepRecord(definition, null, null);
+            run.steps.put(step.key, step);
+            if (row != null) {
+                apply(step, row);
+            }
+            List<RunStore.StepRow> items = rows.stream().filter(r -> r.item() != null && r.stepId().equals(definition.id()))
+                    .sorted(java.util.Comparator.comparing(RunStore.StepRow::item)).toList();
+            boolean keepItems = !items.isEmpty() && !(forRetry && step.state != StepState.SUCCEEDED);
+            if (keepItems) {
+                step.itemKeys = new ArrayList<>();
+                for (RunStore.StepRow itemRow : items) {
+                    StepRecord item = new StepRecord(definition, itemRow.item(), null);
+                    apply(item, itemRow);
+                    run.steps.put(item.key, item);
+                    step.itemKeys.add(item.key);
+                }
+            } else {
+                items.forEach(item -> dropped.add(item.key()));
+            }
+        }
+        if (forRetry) {
+            for (RunStore.StepRow row : rows) {
+                if (row.item() == null && failureSteps.containsKey(row.stepId()) && !byId.containsKey(row.stepId())) {
+                    dropped.add(row.key());
+                }
+            }
+            for (StepRecord step : run.steps.values()) {
+                if (step.state != StepState.SUCCEEDED) {
+                    step.state = StepState.PENDING;
+                    step.error = null;
+                    step.endedAt = null;
+                    step.dueAt = null;
+                    step.output = null;
+                }
+            }
+        }
+        for (StepRecord step : run.steps.values()) {
+            // an attempt that was running when the engine stopped runs again (at least once)
+            if (step.state == StepState.RUNNING && step.itemKeys == null) {
+                step.state = StepState.PENDING;
+            }
+        }
+        return dropped;
+    }
+
+    private static void apply(StepRecord step, RunStore.StepRow row) {
+        step.state = row.state();
+        step.attempt = row.attempt();
+        step.output = row.output();
+        step.error = row.error();
+        step.startedAt = row.startedAt();
+        step.endedAt = row.endedAt();
+        step.dueAt = row.dueAt();
+    }
+
+    private Map<String, Object> variables(ActiveRun run, StepRecord current) {
+        Map<String, Object> steps = new LinkedHashMap<>();
+        for (StepRecord step : run.steps.values()) {
+            if (step.item == null && step.state.isFinished()) {
+                Map<String, Object> entry = new LinkedHashMap<>();
+                entry.put("output", step.output);
+                entry.put("state", step.state.name());
+                entry.put("error", step.error);
+                steps.put(step.definition.id(), entry);
+            }
+        }
+        Map<String, Object> runInfo = new LinkedHashMap<>();
+        runInfo.put("id", run.runId);
+        runInfo.put("workflow", run.definition.id());
+        runInfo.put("version", run.version);
+        runInfo.put("attempt", current == null ? 0 : current.attempt + 1);
+        Map<String, Object> variables = new LinkedHashMap<>();
+        variables.put("inputs", run.inputs);
+        variables.put("steps", steps);
+        variables.put("run", runInfo);
+        variables.put("item", current == null ? null : current.itemValue);
+        return variables;
+    }
+
+    private StepContext context(ActiveRun run, StepRecord step, int attempt, Map<String, Object> inputs, CancellationSignal signal) {
+        String runId = run.runId;
+        String stepId = step.definition.id();
+        StepLogger logger = (level, message) -> journal.submit(store.log(runId, stepId, level.name(),
+                message == null ? "" : message, Instant.now()));
+        String key = step.idempotencyKey(runId);
+        return new StepContext() {
+            @Override
+            public Map<String, Object> inputs() {
+                return inputs;
+            }
+
+            @Override
+            public String runId() {
+                return runId;
+            }
+
+            @Override
+            public String stepId() {
+                return stepId;
+            }
+
+            @Override
+            public int attempt() {
+                return attempt;
+            }
+
+            @Override
+            public String idempotencyKey() {
+                return key;
+            }
+
+            @Override
+            public StepLogger logger() {
+                return logger;
+            }
+
+            @Override
+            public dev.conflux.api.step.Cancellation cancellation() {
+                return signal;
+            }
+        };
+    }
+
+    private CompletableFuture<Void> commit(List<Journal.Write> writes) {
+        if (writes.size() == 1) {
+            return journal.submit(writes.get(0));
+        }
+        List<Journal.Write> copy = List.copyOf(writes);
+        return journal.submit(c -> {
+            for (Journal.Write write : copy) {
+                write.apply(c);
+            }
+        });
+    }
+
+    RunView view(ActiveRun run) {
+        synchronized (run) {
+            return new RunView(run.runId, run.definition.id(), run.version, run.state, run.inputs, run.error, run.trigger,
+                    run.createdAt, run.endedAt, List.of());
+        }
+    }
+
+    private void publishRun(ActiveRun run, RunState before) {
+        Map<String, Object> properties = new LinkedHashMap<>();
+        properties.put(EventProperties.RUN_ID, run.runId);
+        properties.put(EventProperties.WORKFLOW_ID, run.definition.id());
+        properties.put(EventProperties.WORKFLOW_VERSION, run.version);
+        properties.put(EventProperties.STATE, run.state.name());
+        if (before != null) {
+            properties.put(EventProperties.PREVIOUS_STATE, before.name());
+        }
+        if (run.endedAt != null) {
+            properties.put(EventProperties.DURATION_MS, Duration.between(run.createdAt, run.endedAt).toMillis());
+        }
+        if (run.error != null && run.state == RunState.FAILED) {
+            properties.put(EventProperties.ERROR, run.error);
+        }
+        properties.put(EventProperties.TIMESTAMP, System.currentTimeMillis());
+        events.publish(ConfluxTopics.runTopic(run.state.name()), properties);
+    }
+
+    private void publishStep(ActiveRun run, StepRecord step) {
+        Map<String, Object> properties = new LinkedHashMap<>();
+        properties.put(EventProperties.RUN_ID, run.runId);
+        properties.put(EventProperties.WORKFLOW_ID, run.definition.id());
+        properties.put(EventProperties.WORKFLOW_VERSION, run.version);
+        properties.put(EventProperties.STEP_ID, step.definition.id());
+        properties.put(EventProperties.STEP_TYPE, step.definition.type());
+        if (step.item != null) {
+            properties.put(EventProperties.ITEM_INDEX, step.item);
+        }
+        properties.put(EventProperties.ATTEMPT, step.attempt);
+        properties.put(EventProperties.STATE, step.state.name());
+        if (step.endedAt != null && step.startedAt != null) {
+            properties.put(EventProperties.DURATION_MS, Duration.between(step.startedAt, step.endedAt).toMillis());
+        }
+        if (step.error != null) {
+            properties.put(EventProperties.ERROR, step.error);
+        }
+        properties.put(EventProperties.TIMESTAMP, System.currentTimeMillis());
+        events.publish(ConfluxTopics.stepTopic(step.state.name()), properties);
+    }
+
+    private static boolean truthy(Object value) {
+        if (value instanceof Boolean b) {
+            return b;
+        }
+        if (value == null) {
+            return false;
+        }
+        if (value instanceof Number n) {
+            return n.doubleValue() != 0;
+        }
+        if (value instanceof String s) {
+            return !s.isEmpty() && !"false".equalsIgnoreCase(s);
+        }
+        if (value instanceof java.util.Collection<?> c) {
+            return !c.isEmpty();
+        }
+        return true;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> castMap(Map<?, ?> map) {
+        return (Map<String, Object>) map;
+    }
+
+    private static ThreadFactory threads(String prefix) {
+        AtomicInteger count = new AtomicInteger();
+        return task -> {
+            Thread thread = new Thread(task, prefix + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}

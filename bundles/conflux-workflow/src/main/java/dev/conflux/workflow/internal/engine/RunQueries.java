@@ -1,0 +1,43 @@
+package dev.conflux.workflow.internal.engine;
+
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import javax.sql.DataSource;
+
+import dev.conflux.api.workflow.RunLogLine;
+import dev.conflux.api.workflow.RunState;
+import dev.conflux.api.workflow.RunView;
+
+/** Read-only access to runs for the faces; the engine keeps the writes. */
+public final class RunQueries {
+
+    private final RunStore store;
+
+    public RunQueries(DataSource dataSource) {
+        this.store = new RunStore(dataSource);
+    }
+
+    public Optional<RunView> get(String runId) throws SQLException {
+        return store.get(runId);
+    }
+
+    public List<RunView> list(String workflowId, RunState state, Instant since, int offset, int limit) throws SQLException {
+        return store.list(workflowId, state, since, offset, limit);
+    }
+
+    public long count(String workflowId, RunState state, Instant since) throws SQLException {
+        return store.count(workflowId, state, since);
+    }
+
+    public Map<String, Long> countsByState(String workflowId) throws SQLException {
+        return store.countsByState(workflowId);
+    }
+
+    public List<RunLogLine> logs(String runId, int offset, int limit) throws SQLException {
+        return store.logs(runId, offset, limit);
+    }
+}

@@ -1,0 +1,372 @@
+package dev.conflux.workflow.internal.engine;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import javax.sql.DataSource;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.conflux.api.workflow.RunLogLine;
+import dev.conflux.api.workflow.RunState;
+import dev.conflux.api.workflow.RunView;
+import dev.conflux.api.workflow.StepState;
+import dev.conflux.api.workflow.StepView;
+
+/** Runs, steps and run logs in the database: the writes the journal applies, and the reads. */
+final class RunStore {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    private static final int MAX_ERROR = 4000;
+
+    private final DataSource dataSource;
+
+    RunStore(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    // ---- writes, applied by the journal ----
+
+    Journal.Write insertRun(ActiveRun run) {
+        String inputs = json(run.inputs);
+        return c -> {
+            try (PreparedStatement s = c.prepareStatement("INSERT INTO wf_run (run_id, workflow_id, version, state, inputs, error, "
+                    + "trigger_kind, failure_phase, created_at, ended_at) VALUES (?, ?, ?, ?, ?, NULL, ?, FALSE, ?, NULL)")) {
+                s.setString(1, run.runId);
+                s.setString(2, run.definition.id());
+                s.setInt(3, run.version);
+                s.setString(4, run.state.name());
+                s.setString(5, inputs);
+                s.setString(6, run.trigger);
+                s.setTimestamp(7, Timestamp.from(run.createdAt));
+                s.executeUpdate();
+            }
+        };
+    }
+
+    Journal.Write updateRun(ActiveRun run) {
+        String runId = run.runId;
+        String state = run.state.name();
+        String error = clip(run.error);
+        boolean failurePhase = run.failurePhase;
+        Instant endedAt = run.endedAt;
+        return c -> {
+            try (PreparedStatement s = c.prepareStatement(
+                    "UPDATE wf_run SET state = ?, error = ?, failure_phase = ?, ended_at = ? WHERE run_id = ?")) {
+                s.setString(1, state);
+                s.setString(2, error);
+                s.setBoolean(3, failurePhase);
+                timestamp(s, 4, endedAt);
+                s.setString(5, runId);
+                s.executeUpdate();
+            }
+        };
+    }
+
+    /** Inserts or updates a step's row with the record's current values (captured now, written later). */
+    Journal.Write saveStep(String runId, StepRecord step, boolean insert) {
+        String state = step.state.name();
+        int attempt = step.attempt;
+        String output = step.output == null ? null : json(step.output);
+        String error = clip(step.error);
+        Instant started = step.startedAt;
+        Instant ended = step.endedAt;
+        Instant due = step.dueAt;
+        String key = step.key;
+        String stepId = step.definition.id();
+        Integer item = step.item;
+        String type = step.definition.type();
+        return c -> {
+            if (insert) {
+                try (PreparedStatement s = c.prepareStatement("INSERT INTO wf_step (run_id, step_key, step_id, item_index, step_type, "
+                        + "state, attempt, output, error, started_at, ended_at, due_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    s.setString(1, runId);
+                    s.setString(2, key);
+                    s.setString(3, stepId);
+                    if (item == null) {
+                        s.setNull(4, Types.INTEGER);
+                    } else {
+                        s.setInt(4, item);
+                    }
+                    s.setString(5, type);
+                    s.setString(6, state);
+                    s.setInt(7, attempt);
+                    s.setString(8, output);
+                    s.setString(9, error);
+                    timestamp(s, 10, started);
+                    timestamp(s, 11, ended);
+                    timestamp(s, 12, due);
+                    s.executeUpdate();
+                }
+            } else {
+                try (PreparedStatement s = c.prepareStatement("UPDATE wf_step SET state = ?, attempt = ?, output = ?, error = ?, "
+                        + "started_at = ?, ended_at = ?, due_at = ? WHERE run_id = ? AND step_key = ?")) {
+                    s.setString(1, state);
+                    s.setInt(2, attempt);
+                    s.setString(3, output);
+                    s.setString(4, error);
+                    timestamp(s, 5, started);
+                    timestamp(s, 6, ended);
+                    timestamp(s, 7, due);
+                    s.setString(8, runId);
+                    s.setString(9, key);
+                    s.executeUpdate();
+                }
+            }
+        };
+    }
+
+    Journal.Write deleteSteps(String runId, List<String> keys) {
+        List<String> copy = List.copyOf(keys);
+        return c -> {
+            try (PreparedStatement s = c.prepareStatement("DELETE FROM wf_step WHERE run_id = ? AND step_key = ?")) {
+                for (String key : copy) {
+                    s.setString(1, runId);
+                    s.setString(2, key);
+                    s.addBatch();
+                }
+                s.executeBatch();
+            }
+        };
+    }
+
+    Journal.Write log(String runId, String stepId, String level, String message, Instant at) {
+        String text = message.length() > MAX_ERROR ? message.substring(0, MAX_ERROR - 1) + "…" : message;
+        return c -> {
+            try (PreparedStatement s = c.prepareStatement("INSERT INTO wf_log (run_id, step_id, level, message, at) VALUES (?, ?, ?, ?, ?)")) {
+                s.setString(1, runId);
+                s.setString(2, stepId);
+                s.setString(3, level);
+                s.setString(4, text);
+                s.setTimestamp(5, Timestamp.from(at));
+                s.executeUpdate();
+            }
+        };
+    }
+
+    // ---- reads ----
+
+    /** A stored run that has not finished, with its step rows, for recovery. */
+    record StoredRun(RunView run, boolean failurePhase, List<StepRow> steps) {
+    }
+
+    record StepRow(String key, String stepId, Integer item, StepState state, int attempt, Object output, String error,
+            Instant startedAt, Instant endedAt, Instant dueAt) {
+    }
+
+    List<StoredRun> unfinished() throws SQLException {
+        List<StoredRun> result = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
+                RUN_COLUMNS + ", failure_phase FROM wf_run WHERE state IN ('PENDING', 'RUNNING', 'PAUSED') ORDER BY created_at")) {
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    RunView run = run(rs);
+                    result.add(new StoredRun(run, rs.getBoolean("failure_phase"), List.of()));
+                }
+            }
+            List<StoredRun> withSteps = new ArrayList<>();
+            for (StoredRun stored : result) {
+                withSteps.add(new StoredRun(stored.run(), stored.failurePhase(), stepRows(c, stored.run().runId())));
+            }
+            return withSteps;
+        }
+    }
+
+    /** Any run with its step rows (to retry a finished one). */
+    StoredRun stored(String runId) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
+                RUN_COLUMNS + ", failure_phase FROM wf_run WHERE run_id = ?")) {
+            s.setString(1, runId);
+            try (ResultSet rs = s.executeQuery()) {
+                if (!rs.next()) {
+                    throw new SQLException("no run " + runId);
+                }
+                return new StoredRun(run(rs), rs.getBoolean("failure_phase"), stepRows(c, runId));
+            }
+        }
+    }
+
+    Optional<RunView> get(String runId) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(RUN_COLUMNS + " FROM wf_run WHERE run_id = ?")) {
+            s.setString(1, runId);
+            try (ResultSet rs = s.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                RunView run = run(rs);
+                List<StepView> steps = new ArrayList<>();
+                Map<String, String> types = new LinkedHashMap<>();
+                try (PreparedStatement st = c.prepareStatement("SELECT step_id, item_index, step_type, state, attempt, output, error, "
+                        + "started_at, ended_at FROM wf_step WHERE run_id = ?")) {
+                    st.setString(1, runId);
+                    try (ResultSet r = st.executeQuery()) {
+                        while (r.next()) {
+                            Integer item = r.getObject(2) == null ? null : r.getInt(2);
+                            steps.add(new StepView(r.getString(1), item, r.getString(3), StepState.valueOf(r.getString(4)), r.getInt(5),
+                                    parse(r.getString(6)), r.getString(7), instant(r.getTimestamp(8)), instant(r.getTimestamp(9))));
+                            types.put(r.getString(1), r.getString(3));
+                        }
+                    }
+                }
+                return Optional.of(new RunView(run.runId(), run.workflowId(), run.version(), run.state(), run.inputs(), run.error(),
+                        run.trigger(), run.createdAt(), run.endedAt(), steps));
+            }
+        }
+    }
+
+    List<RunView> list(String workflowId, RunState state, Instant since, int offset, int limit) throws SQLException {
+        StringBuilder sql = new StringBuilder(RUN_COLUMNS).append(" FROM wf_run WHERE 1 = 1");
+        List<Object> params = new ArrayList<>();
+        filters(sql, params, workflowId, state, since);
+        sql.append(" ORDER BY created_at DESC, run_id LIMIT ? OFFSET ?");
+        params.add(limit);
+        params.add(offset);
+        List<RunView> runs = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql.toString())) {
+            bind(s, params);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    runs.add(run(rs));
+                }
+            }
+        }
+        return runs;
+    }
+
+    long count(String workflowId, RunState state, Instant since) throws SQLException {
+        StringBuilder sql = new StringBuilder("SELECT COUNT(*) FROM wf_run WHERE 1 = 1");
+        List<Object> params = new ArrayList<>();
+        filters(sql, params, workflowId, state, since);
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql.toString())) {
+            bind(s, params);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    Map<String, Long> countsByState(String workflowId) throws SQLException {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
+                "SELECT state, COUNT(*) FROM wf_run WHERE workflow_id = ? GROUP BY state ORDER BY state")) {
+            s.setString(1, workflowId);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    counts.put(rs.getString(1), rs.getLong(2));
+                }
+            }
+        }
+        return counts;
+    }
+
+    List<RunLogLine> logs(String runId, int offset, int limit) throws SQLException {
+        List<RunLogLine> lines = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
+                "SELECT at, step_id, level, message FROM wf_log WHERE run_id = ? ORDER BY seq LIMIT ? OFFSET ?")) {
+            s.setString(1, runId);
+            s.setInt(2, limit);
+            s.setInt(3, offset);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    lines.add(new RunLogLine(rs.getTimestamp(1).toInstant(), rs.getString(2), rs.getString(3), rs.getString(4)));
+                }
+            }
+        }
+        return lines;
+    }
+
+    private static final String RUN_COLUMNS = "SELECT run_id, workflow_id, version, state, inputs, error, trigger_kind, created_at, ended_at";
+
+    private static RunView run(ResultSet rs) throws SQLException {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> inputs = (Map<String, Object>) parse(rs.getString("inputs"));
+        return new RunView(rs.getString("run_id"), rs.getString("workflow_id"), rs.getInt("version"),
+                RunState.valueOf(rs.getString("state")), inputs == null ? Map.of() : inputs, rs.getString("error"),
+                rs.getString("trigger_kind"), rs.getTimestamp("created_at").toInstant(), instant(rs.getTimestamp("ended_at")), List.of());
+    }
+
+    private static List<StepRow> stepRows(Connection c, String runId) throws SQLException {
+        List<StepRow> rows = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement("SELECT step_key, step_id, item_index, state, attempt, output, error, "
+                + "started_at, ended_at, due_at FROM wf_step WHERE run_id = ?")) {
+            s.setString(1, runId);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(new StepRow(rs.getString(1), rs.getString(2), rs.getObject(3) == null ? null : rs.getInt(3),
+                            StepState.valueOf(rs.getString(4)), rs.getInt(5), parse(rs.getString(6)), rs.getString(7),
+                            instant(rs.getTimestamp(8)), instant(rs.getTimestamp(9)), instant(rs.getTimestamp(10))));
+                }
+            }
+        }
+        return rows;
+    }
+
+    private static void filters(StringBuilder sql, List<Object> params, String workflowId, RunState state, Instant since) {
+        if (workflowId != null) {
+            sql.append(" AND workflow_id = ?");
+            params.add(workflowId);
+        }
+        if (state != null) {
+            sql.append(" AND state = ?");
+            params.add(state.name());
+        }
+        if (since != null) {
+            sql.append(" AND created_at >= ?");
+            params.add(Timestamp.from(since));
+        }
+    }
+
+    private static void bind(PreparedStatement s, List<Object> params) throws SQLException {
+        for (int i = 0; i < params.size(); i++) {
+            s.setObject(i + 1, params.get(i));
+        }
+    }
+
+    static String json(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("the value cannot be stored as JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    static Object parse(String json) {
+        if (json == null) {
+            return null;
+        }
+        try {
+            return JSON.readValue(json, new TypeReference<Object>() { });
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored JSON is damaged: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    private static String clip(String text) {
+        return text == null || text.length() <= MAX_ERROR ? text : text.substring(0, MAX_ERROR - 1) + "…";
+    }
+
+    private static void timestamp(PreparedStatement s, int index, Instant value) throws SQLException {
+        if (value == null) {
+            s.setNull(index, Types.TIMESTAMP);
+        } else {
+            s.setTimestamp(index, Timestamp.from(value));
+        }
+    }
+
+    private static Instant instant(Timestamp value) {
+        return value == null ? null : value.toInstant();
+    }
+}

@@ -1,0 +1,41 @@
+package dev.conflux.workflow.internal.engine;
+
+import java.time.Instant;
+
+import dev.conflux.api.workflow.StepState;
+import dev.conflux.workflow.internal.definition.StepDefinition;
+
+/** The engine's record of one step (or foreach item) of an active run; guarded by its run's lock. */
+final class StepRecord {
+
+    final String key;
+    final StepDefinition definition;
+    final Integer item;
+    final Object itemValue;
+    StepState state = StepState.PENDING;
+    int attempt;
+    Object output;
+    String error;
+    Instant startedAt;
+    Instant endedAt;
+    Instant dueAt;
+    /** When it started waiting for its step type, for the wait limit. */
+    Instant waitingSince;
+    /** For a foreach step: its items' keys in order, once the list was evaluated. */
+    java.util.List<String> itemKeys;
+
+    StepRecord(StepDefinition definition, Integer item, Object itemValue) {
+        this.definition = definition;
+        this.item = item;
+        this.itemValue = itemValue;
+        this.key = key(definition.id(), item);
+    }
+
+    static String key(String stepId, Integer item) {
+        return item == null ? stepId : stepId + "#" + item;
+    }
+
+    String idempotencyKey(String runId) {
+        return runId + "/" + definition.id() + (item == null ? "" : "/" + item);
+    }
+}

@@ -1,0 +1,370 @@
+package dev.conflux.workflow.internal.engine;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNull;
+import static org.junit.Assert.assertThrows;
+import static org.junit.Assert.assertTrue;
+
+import java.io.File;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+
+import org.h2.jdbcx.JdbcDataSource;
+import org.junit.After;
+import org.junit.Before;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+import dev.conflux.api.problem.ProblemException;
+import dev.conflux.api.step.StepContext;
+import dev.conflux.api.step.StepResult;
+import dev.conflux.api.step.StepType;
+import dev.conflux.api.workflow.RunState;
+import dev.conflux.api.workflow.RunView;
+import dev.conflux.api.workflow.StepState;
+import dev.conflux.api.workflow.StepView;
+import dev.conflux.store.internal.FlywaySchemaMigrator;
+import dev.conflux.workflow.internal.definition.DefinitionParser;
+import dev.conflux.workflow.internal.definition.DefinitionParserTest;
+import dev.conflux.workflow.internal.definition.WorkflowDefinition;
+import dev.conflux.workflow.internal.steps.DelayStep;
+import dev.conflux.workflow.internal.steps.FailStep;
+import dev.conflux.workflow.internal.steps.LogStep;
+import dev.conflux.workflow.internal.steps.TransformStep;
+
+public class RunEngineTest {
+
+    @Rule
+    public TemporaryFolder folder = new TemporaryFolder();
+
+    private JdbcDataSource dataSource;
+    private final Map<String, WorkflowDefinition> workflows = new ConcurrentHashMap<>();
+    private final Map<String, StepType> types = new ConcurrentHashMap<>();
+    private final List<String> topics = Collections.synchronizedList(new ArrayList<>());
+    private RunEngine engine;
+
+    @Before
+    public void engine() {
+        dataSource = new JdbcDataSource();
+        dataSource.setURL("jdbc:h2:" + new File(folder.getRoot(), "db").getAbsolutePath() + ";WRITE_DELAY=0");
+        new FlywaySchemaMigrator(dataSource).migrate("workflow", getClass().getClassLoader());
+        for (StepType type : List.of(new LogStep(), new TransformStep(), new DelayStep(), new FailStep())) {
+            types.put(type.name(), type);
+        }
+        engine = newEngine();
+    }
+
+    @After
+    public void stop() {
+        engine.close();
+    }
+
+    private RunEngine newEngine() {
+        return new RunEngine(dataSource, new RunEngine.Definitions() {
+            @Override
+            public Optional<RunEngine.Loaded> current(String workflowId) {
+                return Optional.ofNullable(workflows.get(workflowId)).map(d -> new RunEngine.Loaded(d, 1));
+            }
+
+            @Override
+            public Optional<WorkflowDefinition> version(String workflowId, int version) {
+                return Optional.ofNullable(workflows.get(workflowId));
+            }
+        }, name -> Optional.ofNullable(types.get(name)), (topic, props) -> topics.add(topic),
+                new RunEngine.Settings(8, Duration.ofSeconds(30)));
+    }
+
+    private void deploy(String yaml) {
+        DefinitionParser.Result result = new DefinitionParser(1 << 20, t -> true).parse(yaml);
+        assertEquals(List.of(), result.errors());
+        workflows.put(result.definition().id(), result.definition());
+    }
+
+    @Test
+    public void theReferenceWorkflowSucceedsWithForeachOutputsInOrder() throws Exception {
+        deploy(DefinitionParserTest.ORDER_INTAKE);
+        RunView started = engine.start("order-intake", Map.of("orderId", "o-17"), "api");
+        RunView done = await(started.runId(), r -> r.state().isFinished());
+        assertEquals(done.error(), RunState.SUCCEEDED, done.state());
+        assertEquals(StepState.SUCCEEDED, step(done, "notify", null).state());
+        assertEquals(List.of(Map.of("line", 1), Map.of("line", 2), Map.of("line", 3)), step(done, "check-line", null).output());
+        assertEquals(Map.of("order", "o-17", "lines", List.of(1, 2, 3)), step(done, "fetch", null).output());
+        assertEquals(StepState.SUCCEEDED, step(done, "check-line", 2).state());
+        assertTrue(topics.contains("conflux/workflow/run/SUCCEEDED"));
+        assertTrue(topics.contains("conflux/workflow/step/RUNNING"));
+        assertTrue(engine.store().logs(started.runId(), 0, 10).toString().contains("order o-17 checked"));
+    }
+
+    @Test
+    public void independentStepsRunAtTheSameTime() {
+        CountDownLatch bothStarted = new CountDownLatch(2);
+        types.put("rendezvous", step("rendezvous", ctx -> {
+            bothStarted.countDown();
+            return bothStarted.await(5, TimeUnit.SECONDS) ? StepResult.success(null) : StepResult.permanentFailure("ran alone");
+        }));
+        deploy("id: parallel\nsteps:\n  - {id: a, type: rendezvous}\n  - {id: b, type: rendezvous}\n  - {id: c, type: log, needs: [a, b], with: {message: done}}\n");
+        RunView done = await(engine.start("parallel", Map.of(), "api").runId(), r -> r.state().isFinished());
+        assertEquals(done.error(), RunState.SUCCEEDED, done.state());
+    }
+
+    @Test
+    public void retriesWithBackoffUntilTheStepSucceedsOrTheRetriesRunOut() {
+        AtomicInteger calls = new AtomicInteger();
+        List<Integer> attempts = Collections.synchronizedList(new ArrayList<>());
+        types.put("flaky", step("flaky", ctx -> {
+            attempts.add(ctx.attempt());
+            return calls.incrementAndGet() < 3 ? StepResult.retryableFailure("busy") : StepResult.success("ok");
+        }));
+        deploy("id: flaky\nsteps:\n  - {id: a, type: flaky, retry: {max: 3, initial: 10ms, jitter: false}}\n");
+        RunView done = await(engine.start("flaky", Map.of(), "api").runId(), r -> r.state().isFinished());
+        assertEquals(RunState.SUCCEEDED, done.state());
+        assertEquals(List.of(1, 2, 3), attempts);
+        assertEquals(3, step(done, "a", null).attempt());
+
+        types.put("down", step("down", ctx -> StepResult.retryableFailure("HTTP 503")));
+        deploy("id: down\nsteps:\n  - {id: a, type: down, retry: {max: 2, initial: 10ms}}\n");
+        RunView failed = await(engine.start("down", Map.of(), "api").runId(), r -> r.state().isFinished());
+        assertEquals(RunState.FAILED, failed.state());
+        assertEquals("HTTP 503 (after 3 attempts)", step(failed, "a", null).error());
+        assertEquals("step 'a' failed: HTTP 503 (after 3 attempts)", failed.error());
+
+        types.put("refused", step("refused", ctx -> StepResult.permanentFailure("HTTP 404")));
+        deploy("id: refused\nsteps:\n  - {id: a, type: refused, retry: {max: 5, initial: 10ms}}\n");
+        RunView notRetried = await(engine.start("refused", Map.of(), "api").runId(), r -> r.state().isFinished());
+        assertEquals(1, step(notRetried, "a", null).attempt());
+    }
+
+    @Test
+    public void aStepPastItsTimeoutIsCancelledAndCountsAsAFailedAttempt() {
+        deploy("id: slow\nsteps:\n  - {id: a, type: delay, timeout: 100ms, with: {duration: 10s}, retry: {max: 1, initial: 10ms}}\n");
+        long start = System.nanoTime();
+        RunView done = await(engine.start("slow", Map.of(), "api").runId(), r -> r.state().isFinished());
+        assertTrue((System.nanoTime() - start) / 1_000_000 + " ms", System.nanoTime() - start < 5_000_000_000L);
+        assertEquals(RunState.FAILED, done.state());
+        assertEquals(2, step(done, "a", null).attempt());
+        assertTrue(step(done, "a", null).error(), step(done, "a", null).error().startsWith("timed out after 100 ms"));
+    }
+
+    @Test
+    public void whenFalseSkipsAndItsDependentsAreSkippedToo() {
+        deploy("id: cond\nsteps:\n  - {id: a, type: log, when: \"${inputs.go}\", with: {message: a}}\n"
+                + "  - {id: b, type: log, needs: [a], with: {message: b}}\n  - {id: c, type: log, with: {message: c}}\n");
+        RunView done = await(engine.start("cond", Map.of("go", false), "api").runId(), r -> r.state().isFinished());
+        assertEquals(RunState.SUCCEEDED, done.state());
+        assertEquals(StepState.SKIPPED, step(done, "a", null).state());
+        assertEquals(StepState.SKIPPED, step(done, "b", null).state());
+        assertEquals(StepState.SUCCEEDED, step(done, "c", null).state());
+    }
+
+    @Test
+    public void onFailureStepsRunWhenARunFailsAndContinueOnErrorKeepsItGoing() {
+        deploy("id: failing\nsteps:\n  - {id: a, type: fail, with: {message: boom}}\n"
+                + "onFailure:\n  - {id: alert, type: log, with: {message: \"failed: ${steps.a.error}\"}}\n");
+        RunView failed = await(engine.start("failing", Map.of(), "api").runId(), r -> r.state().isFinished());
+        assertEquals(RunState.FAILED, failed.state());
+        assertEquals("step 'a' failed: boom", failed.error());
+        assertEquals(StepState.SUCCEEDED, step(failed, "alert", null).state());
+        assertEquals(Map.of("message", "failed: boom"), step(failed, "alert", null).output());
+
+        deploy("id: tolerant\nsteps:\n  - {id: a, type: fail, continueOnError: true, with: {message: boom}}\n"
+                + "  - {id: b, type: log, needs: [a], with: {message: \"after ${steps.a.state}\"}}\n");
+        RunView tolerant = await(engine.start("tolerant", Map.of(), "api").runId(), r -> r.state().isFinished());
+        assertEquals(RunState.SUCCEEDED, tolerant.state());
+        assertEquals(Map.of("message", "after FAILED"), step(tolerant, "b", null).output());
+    }
+
+    @Test
+    public void pauseLetsTheRunningStepFinishAndStartsNothingUntilResumed() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch entered = new CountDownLatch(1);
+        types.put("gate", step("gate", ctx -> {
+            entered.countDown();
+            release.await(10, TimeUnit.SECONDS);
+            return StepResult.success("through");
+        }));
+        deploy("id: pausable\nsteps:\n  - {id: a, type: gate}\n  - {id: b, type: log, needs: [a], with: {message: b}}\n");
+        String runId = engine.start("pausable", Map.of(), "api").runId();
+        assertTrue(entered.await(5, TimeUnit.SECONDS));
+        assertEquals(RunState.PAUSED, engine.pause(runId).state());
+        release.countDown();
+        RunView paused = await(runId, r -> step(r, "a", null).state() == StepState.SUCCEEDED);
+        Thread.sleep(200);
+        paused = engine.store().get(runId).orElseThrow();
+        assertEquals(RunState.PAUSED, paused.state());
+        assertEquals(StepState.PENDING, step(paused, "b", null).state());
+        ProblemException twice = assertThrows(ProblemException.class, () -> engine.pause(runId));
+        assertEquals(409, twice.problem().status());
+
+        engine.resume(runId);
+        assertEquals(RunState.SUCCEEDED, await(runId, r -> r.state().isFinished()).state());
+        ProblemException finished = assertThrows(ProblemException.class, () -> engine.resume(runId));
+        assertEquals(409, finished.problem().status());
+    }
+
+    @Test
+    public void cancelStopsRunningStepsAndRunsNoOnFailure() throws Exception {
+        CountDownLatch entered = new CountDownLatch(1);
+        AtomicInteger interrupted = new AtomicInteger();
+        types.put("forever", step("forever", ctx -> {
+            entered.countDown();
+            try {
+                Thread.sleep(30_000);
+            } catch (InterruptedException e) {
+                interrupted.incrementAndGet();
+                throw e;
+            }
+            return StepResult.success(null);
+        }));
+        deploy("id: cancellable\nsteps:\n  - {id: a, type: forever}\nonFailure:\n  - {id: alert, type: log, with: {message: x}}\n");
+        String runId = engine.start("cancellable", Map.of(), "api").runId();
+        assertTrue(entered.await(5, TimeUnit.SECONDS));
+        assertEquals(RunState.CANCELLED, engine.cancel(runId).state());
+        RunView cancelled = await(runId, r -> r.state() == RunState.CANCELLED);
+        assertEquals(StepState.CANCELLED, step(cancelled, "a", null).state());
+        assertTrue(cancelled.steps().stream().noneMatch(s -> s.stepId().equals("alert")));
+        Thread.sleep(100);
+        assertEquals(1, interrupted.get());
+    }
+
+    @Test
+    public void retryRestartsAFailedRunFromTheStepsThatDidNotSucceed() {
+        AtomicInteger firstRuns = new AtomicInteger();
+        Map<String, Boolean> healthy = new HashMap<>(Map.of("now", false));
+        types.put("counted", step("counted", ctx -> {
+            firstRuns.incrementAndGet();
+            return StepResult.success("counted");
+        }));
+        types.put("sometimes", step("sometimes", ctx -> healthy.get("now") ? StepResult.success("fine") : StepResult.permanentFailure("not yet")));
+        deploy("id: retryable\nsteps:\n  - {id: a, type: counted}\n  - {id: b, type: sometimes, needs: [a]}\n"
+                + "onFailure:\n  - {id: alert, type: log, with: {message: x}}\n");
+        String runId = engine.start("retryable", Map.of(), "api").runId();
+        assertEquals(RunState.FAILED, await(runId, r -> r.state().isFinished()).state());
+        healthy.put("now", true);
+        engine.retry(runId);
+        RunView done = await(runId, r -> r.state().isFinished());
+        assertEquals(done.error(), RunState.SUCCEEDED, done.state());
+        assertNull(done.error());
+        assertEquals("a succeeded before, so it did not run again", 1, firstRuns.get());
+        assertTrue(done.steps().stream().noneMatch(s -> s.stepId().equals("alert")));
+        assertEquals(2, step(done, "b", null).attempt());
+        assertEquals(409, assertThrows(ProblemException.class, () -> engine.retry(runId)).problem().status());
+    }
+
+    @Test
+    public void aMissingStepTypeMakesTheStepWaitUntilABundleProvidesIt() {
+        deploy("id: later\nsteps:\n  - {id: a, type: text-case, with: {text: hi}}\n");
+        String runId = engine.start("later", Map.of(), "api").runId();
+        await(runId, r -> step(r, "a", null).state() == StepState.WAITING_FOR_STEP_TYPE);
+        types.put("text-case", step("text-case", ctx -> StepResult.success(String.valueOf(ctx.inputs().get("text")).toUpperCase())));
+        engine.stepTypeAdded("text-case");
+        RunView done = await(runId, r -> r.state().isFinished());
+        assertEquals(RunState.SUCCEEDED, done.state());
+        assertEquals("HI", step(done, "a", null).output());
+    }
+
+    @Test
+    public void afterACrashUnfinishedRunsContinueAndCompletedStepsDoNotRunAgain() throws Exception {
+        AtomicInteger firstCalls = new AtomicInteger();
+        List<String> keys = Collections.synchronizedList(new ArrayList<>());
+        List<Integer> attempts = Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch entered = new CountDownLatch(1);
+        types.put("once", step("once", ctx -> {
+            firstCalls.incrementAndGet();
+            return StepResult.success("first");
+        }));
+        types.put("hang-first", step("hang-first", ctx -> {
+            keys.add(ctx.idempotencyKey());
+            attempts.add(ctx.attempt());
+            if (ctx.attempt() == 1) {
+                entered.countDown();
+                Thread.sleep(60_000);
+            }
+            return StepResult.success("second");
+        }));
+        deploy("id: crashy\nsteps:\n  - {id: a, type: once}\n  - {id: b, type: hang-first, needs: [a]}\n");
+        String runId = engine.start("crashy", Map.of(), "api").runId();
+        assertTrue(entered.await(5, TimeUnit.SECONDS));
+        engine.close(); // the process dies: nothing more is written
+
+        engine = newEngine();
+        assertEquals(1, engine.recover());
+        RunView done = await(runId, r -> r.state().isFinished());
+        assertEquals(done.error(), RunState.SUCCEEDED, done.state());
+        assertEquals(1, firstCalls.get());
+        assertEquals(List.of(1, 2), attempts);
+        assertEquals(List.of(runId + "/b", runId + "/b"), keys);
+    }
+
+    @Test
+    public void inputsAreCheckedAgainstTheSchema() {
+        deploy(DefinitionParserTest.ORDER_INTAKE);
+        ProblemException missing = assertThrows(ProblemException.class, () -> engine.start("order-intake", Map.of(), "api"));
+        assertEquals(400, missing.problem().status());
+        assertTrue(missing.getMessage(), missing.getMessage().contains("'orderId' is required"));
+        ProblemException wrongType = assertThrows(ProblemException.class, () -> engine.start("order-intake", Map.of("orderId", 5), "api"));
+        assertTrue(wrongType.getMessage(), wrongType.getMessage().contains("'orderId' must be a string, got a number"));
+        assertEquals(404, assertThrows(ProblemException.class, () -> engine.start("nope", Map.of(), "api")).problem().status());
+    }
+
+    // ---- helpers ----
+
+    interface Body {
+        StepResult run(StepContext context) throws InterruptedException;
+    }
+
+    private static StepType step(String name, Body body) {
+        return new StepType() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public String description() {
+                return name;
+            }
+
+            @Override
+            public StepResult execute(StepContext context) throws InterruptedException {
+                return body.run(context);
+            }
+        };
+    }
+
+    private RunView await(String runId, Predicate<RunView> condition) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        RunView last = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                last = engine.store().get(runId).orElse(null);
+            } catch (java.sql.SQLException e) {
+                throw new IllegalStateException(e);
+            }
+            if (last != null && condition.test(last)) {
+                return last;
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        throw new AssertionError("run " + runId + " did not get there; last: " + last);
+    }
+
+    private static StepView step(RunView run, String stepId, Integer item) {
+        return run.steps().stream().filter(s -> s.stepId().equals(stepId) && java.util.Objects.equals(s.item(), item)).findFirst()
+                .orElseThrow(() -> new AssertionError("no step " + stepId + "#" + item + " in " + run));
+    }
+}
