@@ -127,7 +127,21 @@ public class ConfluxWorkflowService implements WorkflowService {
 
     @Override
     public Optional<RunView> getRun(String runId) {
-        return query(() -> runs.get(runId));
+        return query(() -> runs.get(runId)).map(this::inDefinitionOrder);
+    }
+
+    /** Steps as the workflow lists them (onFailure last), each foreach step followed by its items. */
+    private RunView inDefinitionOrder(RunView run) {
+        Map<String, Integer> order = new java.util.HashMap<>();
+        definitions.version(run.workflowId(), run.version()).ifPresent(definition -> {
+            definition.steps().forEach(step -> order.putIfAbsent(step.id(), order.size()));
+            definition.onFailure().forEach(step -> order.putIfAbsent(step.id(), order.size()));
+        });
+        List<dev.conflux.api.workflow.StepView> steps = new java.util.ArrayList<>(run.steps());
+        steps.sort(java.util.Comparator.<dev.conflux.api.workflow.StepView>comparingInt(s -> order.getOrDefault(s.stepId(), Integer.MAX_VALUE))
+                .thenComparingInt(s -> s.item() == null ? -1 : s.item()));
+        return new RunView(run.runId(), run.workflowId(), run.version(), run.state(), run.inputs(), run.error(), run.trigger(),
+                run.createdAt(), run.endedAt(), steps);
     }
 
     @Override

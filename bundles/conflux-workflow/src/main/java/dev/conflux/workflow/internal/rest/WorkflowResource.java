@@ -79,6 +79,18 @@ public class WorkflowResource {
         return deployed(result);
     }
 
+    @POST
+    @Path("{id}/runs")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(operationId = "startRun", summary = "Start a run of the workflow's current version; the body is the run's input",
+            responses = {@ApiResponse(responseCode = "202", description = "stored and started; Location names the run"),
+                @ApiResponse(responseCode = "400", description = "the input does not fit the workflow's input schema"),
+                @ApiResponse(responseCode = "404", description = "no such workflow is deployed")})
+    public Response startRun(@PathParam("id") String id, Map<String, Object> inputs) {
+        return RunResource.accepted(uriInfo, workflows.startRun(id, inputs == null ? Map.of() : inputs, "api"));
+    }
+
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(operationId = "listWorkflows", summary = "The deployed workflows, by id")
@@ -133,6 +145,18 @@ public class WorkflowResource {
             @Parameter(description = "also cancel its active runs") @QueryParam("cancelRuns") @DefaultValue("false") boolean cancelRuns) {
         if (!workflows.undeploy(id)) {
             throw notFound(id);
+        }
+        if (cancelRuns) {
+            for (dev.conflux.api.workflow.RunState state : new dev.conflux.api.workflow.RunState[] {
+                dev.conflux.api.workflow.RunState.RUNNING, dev.conflux.api.workflow.RunState.PAUSED}) {
+                for (dev.conflux.api.workflow.RunView run : workflows.listRuns(id, state, null, 0, 500).items()) {
+                    try {
+                        workflows.cancel(run.runId());
+                    } catch (ProblemException finishedMeanwhile) {
+                        // it ended between the list and the cancel: nothing to do
+                    }
+                }
+            }
         }
         return Response.noContent().build();
     }

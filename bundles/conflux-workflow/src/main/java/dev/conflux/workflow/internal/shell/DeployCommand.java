@@ -31,8 +31,7 @@ public class DeployCommand implements Action {
     public Object execute() throws Exception {
         Path path = Paths.get(file);
         if (!Files.isReadable(path)) {
-            System.err.println("Cannot read " + path.toAbsolutePath());
-            return null;
+            throw new IllegalArgumentException("Cannot read " + path.toAbsolutePath());
         }
         try {
             DeployResult result = workflows.deploy(Files.readString(path), "file:" + path.getFileName());
@@ -41,8 +40,8 @@ public class DeployCommand implements Action {
                     : result.id() + " version " + result.version() + " is already this document; nothing changed");
             result.warnings().forEach(w -> System.out.println("warning: " + w));
         } catch (WorkflowValidationException e) {
-            System.err.println(path.getFileName() + " is not valid; nothing was deployed:");
-            e.errors().forEach(error -> System.err.println("  " + error));
+            e.errors().forEach(error -> System.out.println(path.getFileName() + ":" + error));
+            throw new IllegalArgumentException(path.getFileName() + " has " + e.errors().size() + " error(s); nothing was deployed");
         }
         return null;
     }

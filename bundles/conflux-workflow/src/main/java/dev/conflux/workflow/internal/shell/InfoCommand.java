@@ -27,8 +27,7 @@ public class InfoCommand implements Action {
     public Object execute() {
         WorkflowDetails details = workflows.get(id).orElse(null);
         if (details == null) {
-            System.err.println("No workflow '" + id + "' is deployed; workflow:list shows those that are.");
-            return null;
+            throw new IllegalArgumentException("No workflow '" + id + "' is deployed; workflow:list shows those that are.");
         }
         System.out.println(details.summary().id() + " version " + details.summary().version()
                 + (details.summary().description().isEmpty() ? "" : ": " + details.summary().description()));

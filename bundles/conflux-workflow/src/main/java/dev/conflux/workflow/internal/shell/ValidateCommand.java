@@ -29,8 +29,7 @@ public class ValidateCommand implements Action {
     public Object execute() throws Exception {
         Path path = Paths.get(file);
         if (!Files.isReadable(path)) {
-            System.err.println("Cannot read " + path.toAbsolutePath());
-            return null;
+            throw new IllegalArgumentException("Cannot read " + path.toAbsolutePath());
         }
         WorkflowService.ValidationReport report = workflows.validate(Files.readString(path));
         String name = path.getFileName().toString();
