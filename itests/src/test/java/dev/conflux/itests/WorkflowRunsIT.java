@@ -1,0 +1,187 @@
+package dev.conflux.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNull;
+import static org.junit.Assert.assertTrue;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.function.Predicate;
+
+import org.junit.Before;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/** Runs of workflows on the running platform, driven through REST as a client would. */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class WorkflowRunsIT extends ConfluxTestSupport {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Before
+    public void up() {
+        awaitHealthUp();
+        awaitHttp("/api/v1/workflows", r -> r.statusCode() == 200, Duration.ofSeconds(30));
+    }
+
+    @Test
+    public void aWorkflowDroppedIntoDeployRunsToSucceeded() throws Exception {
+        drop("order-intake.yaml", WorkflowDefinitionsIT.ORDER_INTAKE);
+        awaitHttp("/api/v1/workflows/order-intake", r -> r.statusCode() == 200, Duration.ofSeconds(10));
+
+        HttpResponse<String> started = post("/api/v1/workflows/order-intake/runs", "application/json", "{\"orderId\": \"o-17\"}");
+        assertEquals(started.body(), 202, started.statusCode());
+        String runId = JSON.readTree(started.body()).path("runId").asText();
+        assertTrue(started.headers().firstValue("Location").orElse("").endsWith("/api/v1/runs/" + runId));
+
+        JsonNode run = awaitRun(runId, r -> r.path("state").asText().equals("SUCCEEDED"));
+        assertEquals("o-17", run.path("inputs").path("orderId").asText());
+        assertEquals("[{\"line\":1},{\"line\":2},{\"line\":3}]", step(run, "check-line").path("output").toString());
+        assertEquals("SUCCEEDED", step(run, "notify").path("state").asText());
+        assertTrue(get("/api/v1/runs/" + runId + "/logs").body().contains("order o-17 checked"));
+        assertTrue(shell("workflow:status " + runId).contains("check-line[2]"));
+
+        HttpResponse<String> invalid = post("/api/v1/workflows/order-intake/runs", "application/json", "{\"orderId\": 5}");
+        assertEquals(400, invalid.statusCode());
+        assertTrue(invalid.body(), invalid.body().contains("'orderId' must be a string"));
+        assertEquals(404, post("/api/v1/workflows/nope/runs", "application/json", "{}").statusCode());
+        assertEquals(400, post("/api/v1/workflows/order-intake/runs", "application/json", "{\"orderId\": ").statusCode());
+        assertEquals(404, get("/api/v1/runs/no-such-run").statusCode());
+        assertEquals(400, get("/api/v1/runs?state=SLEEPING").statusCode());
+
+        HttpResponse<String> hook = post("/api/v1/hooks/order-intake", "application/json", "{\"orderId\": \"hooked\"}");
+        assertEquals(202, hook.statusCode());
+        JsonNode hooked = awaitRun(JSON.readTree(hook.body()).path("runId").asText(), r -> r.path("state").asText().equals("SUCCEEDED"));
+        assertEquals("webhook", hooked.path("trigger").asText());
+        assertTrue(JSON.readTree(get("/api/v1/workflows/order-intake").body()).path("runCounts").path("SUCCEEDED").asInt() >= 2);
+    }
+
+    @Test
+    public void independentStepsRunInParallel() throws Exception {
+        deploy("id: parallel\nsteps:\n  - {id: a, type: delay, with: {duration: 1500ms}}\n  - {id: b, type: delay, with: {duration: 1500ms}}\n");
+        String runId = start("parallel", "{}");
+        JsonNode run = awaitRun(runId, r -> r.path("state").asText().equals("SUCCEEDED"));
+        Instant aStart = Instant.parse(step(run, "a").path("startedAt").asText());
+        Instant bStart = Instant.parse(step(run, "b").path("startedAt").asText());
+        Instant aEnd = Instant.parse(step(run, "a").path("endedAt").asText());
+        Instant bEnd = Instant.parse(step(run, "b").path("endedAt").asText());
+        assertTrue("a and b overlapped", aStart.isBefore(bEnd) && bStart.isBefore(aEnd));
+        assertTrue(Duration.between(run.has("createdAt") ? Instant.parse(run.path("createdAt").asText()) : aStart,
+                Instant.parse(run.path("endedAt").asText())).toMillis() < 2900);
+    }
+
+    @Test
+    public void pauseResumeCancelAndRetryThroughRest() throws Exception {
+        deploy("id: slow-pair\nsteps:\n  - {id: a, type: delay, with: {duration: 1s}}\n  - {id: b, type: log, needs: [a], with: {message: b ran}}\n");
+        String runId = start("slow-pair", "{}");
+        assertEquals("PAUSED", JSON.readTree(post("/api/v1/runs/" + runId + "/pause", "application/json", "").body()).path("state").asText());
+        JsonNode paused = awaitRun(runId, r -> "SUCCEEDED".equals(step(r, "a").path("state").asText()));
+        sleep(300);
+        paused = JSON.readTree(get("/api/v1/runs/" + runId).body());
+        assertEquals("PAUSED", paused.path("state").asText());
+        assertEquals("PENDING", step(paused, "b").path("state").asText());
+        assertEquals(409, post("/api/v1/runs/" + runId + "/pause", "application/json", "").statusCode());
+        assertEquals(200, post("/api/v1/pipeline/resume", "application/json", "{\"runId\": \"" + runId + "\"}").statusCode());
+        awaitRun(runId, r -> r.path("state").asText().equals("SUCCEEDED"));
+        HttpResponse<String> late = post("/api/v1/runs/" + runId + "/resume", "application/json", "");
+        assertEquals(409, late.statusCode());
+        assertTrue(late.body().contains("urn:conflux:problem:conflict"));
+
+        deploy("id: long\nsteps:\n  - {id: a, type: delay, with: {duration: 30s}}\nonFailure:\n  - {id: alert, type: log, with: {message: x}}\n");
+        String longRun = start("long", "{}");
+        awaitRun(longRun, r -> "RUNNING".equals(step(r, "a").path("state").asText()));
+        assertEquals(200, post("/api/v1/runs/" + longRun + "/cancel", "application/json", "").statusCode());
+        JsonNode cancelled = awaitRun(longRun, r -> r.path("state").asText().equals("CANCELLED"));
+        assertEquals("CANCELLED", step(cancelled, "a").path("state").asText());
+        assertNull(step(cancelled, "alert"));
+
+        deploy("id: long\nsteps:\n  - {id: a, type: delay, with: {duration: 10ms}}\nonFailure:\n  - {id: alert, type: log, with: {message: x}}\n");
+        HttpResponse<String> retried = post("/api/v1/runs/" + longRun + "/retry", "application/json", "");
+        assertEquals(retried.body(), 200, retried.statusCode());
+        // a run keeps its version: the retry runs the 30 s delay of version 1 again, so cancel it once more
+        awaitRun(longRun, r -> "RUNNING".equals(r.path("state").asText()) && "RUNNING".equals(step(r, "a").path("state").asText()));
+        assertEquals(1, JSON.readTree(get("/api/v1/runs/" + longRun).body()).path("version").asInt());
+        assertEquals(200, post("/api/v1/runs/" + longRun + "/cancel", "application/json", "").statusCode());
+    }
+
+    @Test
+    public void aRunWaitsWhileItsStepTypeIsUninstalledAndFinishesWhenItReturns() throws Exception {
+        Path jar = Paths.get(System.getProperty("conflux.sample.jar"));
+        Path deployed = karafBase().resolve("deploy").resolve(jar.getFileName());
+        copyAtomically(jar, deployed);
+        awaitHttp("/api/v1/step-types", r -> r.body().contains("\"name\":\"text-case\""), Duration.ofSeconds(5));
+
+        deploy("id: shout\nsteps:\n  - {id: pause, type: delay, with: {duration: 1500ms}}\n"
+                + "  - {id: loud, type: text-case, needs: [pause], with: {text: \"${inputs.name}\", mode: upper}}\n");
+        String runId = start("shout", "{\"name\": \"conflux\"}");
+        Files.delete(deployed);
+        awaitHttp("/api/v1/step-types", r -> !r.body().contains("\"name\":\"text-case\""), Duration.ofSeconds(5));
+
+        JsonNode waiting = awaitRun(runId, r -> "WAITING_FOR_STEP_TYPE".equals(step(r, "loud").path("state").asText()));
+        assertEquals("RUNNING", waiting.path("state").asText());
+
+        copyAtomically(jar, deployed);
+        JsonNode done = awaitRun(runId, r -> r.path("state").asText().equals("SUCCEEDED"));
+        assertEquals("CONFLUX", step(done, "loud").path("output").path("text").asText());
+        Files.delete(deployed);
+    }
+
+    // ---- helpers ----
+
+    private void deploy(String yaml) {
+        HttpResponse<String> response = post("/api/v1/workflows", "application/yaml", yaml);
+        assertTrue(response.body(), response.statusCode() == 201 || response.statusCode() == 200);
+    }
+
+    private String start(String workflow, String inputs) throws Exception {
+        HttpResponse<String> started = post("/api/v1/workflows/" + workflow + "/runs", "application/json", inputs);
+        assertEquals(started.body(), 202, started.statusCode());
+        return JSON.readTree(started.body()).path("runId").asText();
+    }
+
+    private JsonNode awaitRun(String runId, Predicate<JsonNode> condition) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        JsonNode run = null;
+        while (System.nanoTime() < deadline) {
+            run = JSON.readTree(get("/api/v1/runs/" + runId).body());
+            if (condition.test(run)) {
+                return run;
+            }
+            sleep(50);
+        }
+        throw new AssertionError("run " + runId + " did not get there: " + run);
+    }
+
+    private static JsonNode step(JsonNode run, String stepId) {
+        for (JsonNode step : run.path("steps")) {
+            if (step.path("stepId").asText().equals(stepId) && !step.has("item")) {
+                return step;
+            }
+        }
+        return null;
+    }
+
+    private void drop(String name, String content) throws Exception {
+        Path target = karafBase().resolve("deploy").resolve(name);
+        Path staged = target.resolveSibling(name + ".tmp");
+        Files.writeString(staged, content);
+        Files.move(staged, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static void copyAtomically(Path source, Path target) throws Exception {
+        Path staged = Files.copy(source, target.resolveSibling(target.getFileName() + ".tmp"), StandardCopyOption.REPLACE_EXISTING);
+        Files.move(staged, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+}
