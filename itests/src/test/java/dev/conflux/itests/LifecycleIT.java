@@ -105,6 +105,9 @@ public class LifecycleIT extends ConfluxTestSupport {
             assertNotNull("the text-case step type did not appear within 2 s", step);
             assertEquals("text-case", step.name());
             System.out.println("hot deploy: step type visible after " + appeared + " ms");
+            // the bundle also carries a workflow: the extender deploys it with the bundle
+            awaitHttp("/api/v1/workflows/text-steps-greeting", r -> r.statusCode() == 200, Duration.ofSeconds(10));
+            assertTrue(get("/api/v1/workflows/text-steps-greeting").body().contains("bundle:conflux-sample-text-steps/greeting.yaml"));
 
             start = System.nanoTime();
             Files.delete(deployed);
@@ -114,6 +117,7 @@ public class LifecycleIT extends ConfluxTestSupport {
             assertNull("the text-case step type was still registered 2 s after the jar was deleted", tracker.getService());
             System.out.println("hot undeploy: step type gone after " + (System.nanoTime() - start) / 1_000_000 + " ms");
             assertNull(find("conflux-sample-text-steps"));
+            awaitHttp("/api/v1/workflows/text-steps-greeting", r -> r.statusCode() == 404, Duration.ofSeconds(10));
         } finally {
             tracker.close();
             Files.deleteIfExists(deployed);

@@ -138,7 +138,58 @@ public class WorkflowRunsIT extends ConfluxTestSupport {
         Files.delete(deployed);
     }
 
+    @Test
+    public void triggersStartRunsFromEventsAndSchedulesUntilUndeployed() throws Exception {
+        deploy("id: on-event\ntriggers:\n  - event: conflux/test/order-received\n"
+                + "steps:\n  - {id: a, type: log, with: {message: \"order ${inputs.orderId}\"}}\n");
+        org.osgi.service.event.EventAdmin events = awaitService(org.osgi.service.event.EventAdmin.class, null, Duration.ofSeconds(5));
+        events.sendEvent(new org.osgi.service.event.Event("conflux/test/order-received", java.util.Map.of("orderId", "ev-1")));
+        JsonNode page = awaitJson("/api/v1/runs?workflow=on-event", p -> p.path("total").asInt() == 1);
+        String eventRun = page.path("items").get(0).path("runId").asText();
+        JsonNode run = awaitRun(eventRun, r -> r.path("state").asText().equals("SUCCEEDED"));
+        assertEquals("event", run.path("trigger").asText());
+        assertEquals("ev-1", run.path("inputs").path("orderId").asText());
+
+        deploy("id: every-second\ntriggers:\n  - cron: \"* * * * * ?\"\nsteps:\n  - {id: a, type: log, with: {message: tick}}\n");
+        awaitJson("/api/v1/runs?workflow=every-second&state=SUCCEEDED", p -> p.path("total").asInt() >= 2);
+        assertEquals("cron", JSON.readTree(get("/api/v1/runs?workflow=every-second").body()).path("items").get(0).path("trigger").asText());
+        assertEquals(204, send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(baseUrl() + "/api/v1/workflows/every-second"))
+                .DELETE()).statusCode());
+        sleep(1500);
+        long after = JSON.readTree(get("/api/v1/runs?workflow=every-second").body()).path("total").asLong();
+        sleep(2500);
+        assertEquals("an undeployed workflow's schedule stops", after,
+                JSON.readTree(get("/api/v1/runs?workflow=every-second").body()).path("total").asLong());
+    }
+
+    @Test
+    public void aWorkflowStepRunsAChildWorkflowAndReturnsItsOutputs() throws Exception {
+        deploy("id: child\ninputs: {type: object, properties: {n: {type: integer}}}\n"
+                + "steps:\n  - {id: double, type: transform, with: {value: \"${inputs.n * 2}\"}}\n");
+        deploy("id: parent\nsteps:\n  - {id: call, type: workflow, with: {workflow: child, inputs: {n: 21}}}\n"
+                + "  - {id: show, type: log, needs: [call], with: {message: \"${steps.call.output.outputs.double.value}\"}}\n");
+        JsonNode run = awaitRun(start("parent", "{}"), r -> r.path("state").asText().equals("SUCCEEDED"));
+        assertEquals("42", step(run, "show").path("output").path("message").asText());
+        String childId = step(run, "call").path("output").path("runId").asText();
+        JsonNode child = JSON.readTree(get("/api/v1/runs/" + childId).body());
+        assertEquals("parent", child.path("trigger").asText());
+        assertEquals("SUCCEEDED", child.path("state").asText());
+    }
+
     // ---- helpers ----
+
+    private JsonNode awaitJson(String path, Predicate<JsonNode> condition) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        JsonNode last = null;
+        while (System.nanoTime() < deadline) {
+            last = JSON.readTree(get(path).body());
+            if (condition.test(last)) {
+                return last;
+            }
+            sleep(100);
+        }
+        throw new AssertionError(path + " did not get there: " + last);
+    }
 
     private void deploy(String yaml) {
         HttpResponse<String> response = post("/api/v1/workflows", "application/yaml", yaml);

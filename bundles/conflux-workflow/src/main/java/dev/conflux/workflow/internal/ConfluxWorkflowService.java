@@ -38,7 +38,7 @@ import dev.conflux.workflow.internal.engine.RunQueries;
  * runs from the {@link RunEngine} this component owns. Changing the engine settings restarts the
  * engine, which continues every unfinished run.
  */
-@Component(service = WorkflowService.class, configurationPid = WorkflowConfig.PID)
+@Component(service = {WorkflowService.class, ConfluxWorkflowService.class}, configurationPid = WorkflowConfig.PID)
 public class ConfluxWorkflowService implements WorkflowService {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConfluxWorkflowService.class);
@@ -74,6 +74,7 @@ public class ConfluxWorkflowService implements WorkflowService {
         this.stepTypeListener = engine::stepTypeAdded;
         stepTypes.onAdded(stepTypeListener);
         engine.recover();
+        engine.purgeEvery(Duration.ofDays(config.keepFinishedRunsDays()));
     }
 
     @Deactivate
@@ -123,6 +124,11 @@ public class ConfluxWorkflowService implements WorkflowService {
     @Override
     public RunView startRun(String workflowId, Map<String, Object> inputs, String trigger) {
         return engine.start(workflowId, inputs, trigger);
+    }
+
+    /** Starts a child run whose id is given by the parent step, or returns it when it was started before. */
+    public RunView startChild(String workflowId, Map<String, Object> inputs, String runId) {
+        return engine.start(workflowId, inputs, "parent", runId);
     }
 
     @Override

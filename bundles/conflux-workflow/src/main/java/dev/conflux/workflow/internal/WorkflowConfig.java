@@ -22,4 +22,9 @@ public @interface WorkflowConfig {
     @AttributeDefinition(name = "Step type wait limit",
             description = "Seconds a step waits for a bundle that provides its step type before it fails.", min = "1")
     int stepTypeWaitLimitSeconds() default 3600;
+
+    @AttributeDefinition(name = "Keep finished runs",
+            description = "Days a finished run (with its steps and logs) is kept; older ones are purged every hour. 0 keeps them forever.",
+            min = "0")
+    int keepFinishedRunsDays() default 30;
 }

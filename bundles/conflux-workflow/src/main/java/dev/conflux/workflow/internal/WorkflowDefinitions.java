@@ -58,6 +58,7 @@ public class WorkflowDefinitions {
     private final DefinitionStore store;
     private final StepTypeRegistry stepTypes;
     private volatile DefinitionParser parser;
+    private final java.util.List<java.util.function.Consumer<String>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final java.util.Map<String, WorkflowDefinition> parsed = new java.util.concurrent.ConcurrentHashMap<>();
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
@@ -99,6 +100,7 @@ public class WorkflowDefinitions {
             LOG.info("Deployed workflow '{}' version {} from {}", id, stored.version(), origin);
             post("DEPLOYED", id, stored.version());
         }
+        changed(id);
         for (ValidationMessage warning : result.warnings()) {
             LOG.warn("Workflow '{}': {}", id, warning);
         }
@@ -145,6 +147,7 @@ public class WorkflowDefinitions {
             }
             LOG.info("Undeployed workflow '{}'", id);
             post("UNDEPLOYED", id, current.get().version());
+            changed(id);
             return true;
         } catch (SQLException e) {
             throw storageFailure("undeploying workflow '" + id + "'", e);
@@ -189,6 +192,25 @@ public class WorkflowDefinitions {
             return store.deployedFrom(origin);
         } catch (SQLException e) {
             throw storageFailure("looking up " + origin, e);
+        }
+    }
+
+    /** Tells {@code listener} the id of every workflow deployed or undeployed from now on. */
+    public void onChange(java.util.function.Consumer<String> listener) {
+        listeners.add(listener);
+    }
+
+    public void removeListener(java.util.function.Consumer<String> listener) {
+        listeners.remove(listener);
+    }
+
+    private void changed(String id) {
+        for (java.util.function.Consumer<String> listener : listeners) {
+            try {
+                listener.accept(id);
+            } catch (RuntimeException e) {
+                LOG.warn("A listener failed on the change of workflow '{}'", id, e);
+            }
         }
     }
 

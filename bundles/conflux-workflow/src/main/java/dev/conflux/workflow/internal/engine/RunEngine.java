@@ -136,6 +136,23 @@ public final class RunEngine implements AutoCloseable {
         return recovered;
     }
 
+    /** Purges finished runs older than {@code keep}, now and then every hour. */
+    public void purgeEvery(Duration keep) {
+        if (keep.isZero() || keep.isNegative()) {
+            return;
+        }
+        timers.scheduleWithFixedDelay(() -> {
+            try {
+                int purged = store.purge(Instant.now().minus(keep));
+                if (purged > 0) {
+                    LOG.info("Purged {} finished run(s) older than {} days", purged, keep.toDays());
+                }
+            } catch (java.sql.SQLException | RuntimeException e) {
+                LOG.warn("Purging old runs failed; trying again in an hour", e);
+            }
+        }, 1, 3600, TimeUnit.SECONDS);
+    }
+
     @Override
     public void close() {
         stopping = true;
@@ -169,10 +186,32 @@ public final class RunEngine implements AutoCloseable {
     // ---- operations ----
 
     public RunView start(String workflowId, Map<String, Object> inputs, String trigger) {
+        return start(workflowId, inputs, trigger, null);
+    }
+
+    /**
+     * Starts a run with a given id, or returns that run when it exists already: a step that starts
+     * child runs calls this again after a crash and must not start a second child.
+     */
+    public RunView start(String workflowId, Map<String, Object> inputs, String trigger, String runId) {
+        if (runId != null) {
+            ActiveRun existing = active.get(runId);
+            if (existing != null) {
+                return view(existing);
+            }
+            try {
+                Optional<RunView> stored = store.get(runId);
+                if (stored.isPresent()) {
+                    return stored.get();
+                }
+            } catch (java.sql.SQLException e) {
+                throw new IllegalStateException("cannot read run " + runId + ": " + e.getMessage(), e);
+            }
+        }
         Loaded loaded = definitions.current(workflowId)
                 .orElseThrow(() -> ProblemException.notFound("no workflow '" + workflowId + "' is deployed"));
         InputCheck.check(loaded.definition().inputSchema(), inputs);
-        ActiveRun run = new ActiveRun(UUID.randomUUID().toString(), loaded.definition(), loaded.version(),
+        ActiveRun run = new ActiveRun(runId != null ? runId : UUID.randomUUID().toString(), loaded.definition(), loaded.version(),
                 inputs == null ? Map.of() : inputs, trigger == null ? "api" : trigger, Instant.now(), RunState.RUNNING);
         List<Journal.Write> writes = new ArrayList<>();
         writes.add(store.insertRun(run));

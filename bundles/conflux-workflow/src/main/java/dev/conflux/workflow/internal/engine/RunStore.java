@@ -156,6 +156,33 @@ final class RunStore {
         };
     }
 
+    /** Deletes finished runs that ended before {@code before}, with their steps and logs; returns how many runs. */
+    int purge(Instant before) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                String old = "SELECT run_id FROM wf_run WHERE state IN ('SUCCEEDED', 'FAILED', 'CANCELLED') AND ended_at < ?";
+                int runs;
+                for (String table : List.of("wf_log", "wf_step")) {
+                    try (PreparedStatement s = c.prepareStatement("DELETE FROM " + table + " WHERE run_id IN (" + old + ")")) {
+                        s.setTimestamp(1, Timestamp.from(before));
+                        s.executeUpdate();
+                    }
+                }
+                try (PreparedStatement s = c.prepareStatement(
+                        "DELETE FROM wf_run WHERE state IN ('SUCCEEDED', 'FAILED', 'CANCELLED') AND ended_at < ?")) {
+                    s.setTimestamp(1, Timestamp.from(before));
+                    runs = s.executeUpdate();
+                }
+                c.commit();
+                return runs;
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+
     // ---- reads ----
 
     /** A stored run that has not finished, with its step rows, for recovery. */

@@ -307,6 +307,31 @@ public class RunEngineTest {
     }
 
     @Test
+    public void finishedRunsOlderThanTheRetentionArePurgedWithTheirStepsAndLogs() throws Exception {
+        deploy("id: short\nsteps:\n  - {id: a, type: log, with: {message: hi}}\n");
+        String old = engine.start("short", Map.of(), "api").runId();
+        await(old, r -> r.state().isFinished());
+        assertEquals(1, engine.store().purge(java.time.Instant.now().plusSeconds(1)));
+        assertTrue(engine.store().get(old).isEmpty());
+        assertTrue(engine.store().logs(old, 0, 10).isEmpty());
+        String recent = engine.start("short", Map.of(), "api").runId();
+        await(recent, r -> r.state().isFinished());
+        assertEquals(0, engine.store().purge(java.time.Instant.now().minusSeconds(60)));
+        assertTrue(engine.store().get(recent).isPresent());
+    }
+
+    @Test
+    public void startingWithAnExistingRunIdReturnsThatRunInsteadOfAnotherOne() {
+        deploy("id: short\nsteps:\n  - {id: a, type: log, with: {message: hi}}\n");
+        RunView first = engine.start("short", Map.of(), "parent", "child-1");
+        RunView again = engine.start("short", Map.of(), "parent", "child-1");
+        assertEquals("child-1", first.runId());
+        assertEquals(first.runId(), again.runId());
+        await("child-1", r -> r.state().isFinished());
+        assertEquals(RunState.SUCCEEDED, engine.start("short", Map.of(), "parent", "child-1").state());
+    }
+
+    @Test
     public void inputsAreCheckedAgainstTheSchema() {
         deploy(DefinitionParserTest.ORDER_INTAKE);
         ProblemException missing = assertThrows(ProblemException.class, () -> engine.start("order-intake", Map.of(), "api"));
