@@ -176,6 +176,44 @@ public class WorkflowRunsIT extends ConfluxTestSupport {
         assertEquals("SUCCEEDED", child.path("state").asText());
     }
 
+    @Test
+    public void theSoapFaceServesItsWsdlRunsWorkflowsAndAnswersTypedFaults() throws Exception {
+        HttpResponse<String> wsdl = awaitHttp("/services/workflow?wsdl", r -> r.statusCode() == 200, Duration.ofSeconds(20));
+        for (String operation : new String[] {"deploy", "listWorkflows", "getWorkflow", "startRun", "getRun", "pause", "resume", "cancel"}) {
+            assertTrue(operation, wsdl.body().contains("<wsdl:operation name=\"" + operation + "\">"));
+        }
+        assertTrue(wsdl.body().contains("WorkflowFault"));
+
+        String document = "id: soap-flow\nsteps:\n  - {id: a, type: transform, with: {x: \"${inputs.x}\"}}\n";
+        HttpResponse<String> deployed = soap("<w:deploy><document><![CDATA[" + document + "]]></document></w:deploy>");
+        assertEquals(deployed.body(), 200, deployed.statusCode());
+        assertTrue(deployed.body(), deployed.body().contains("<id>soap-flow</id>"));
+
+        HttpResponse<String> started = soap("<w:startRun><workflowId>soap-flow</workflowId><inputsJson>{\"x\": 7}</inputsJson></w:startRun>");
+        assertEquals(started.body(), 200, started.statusCode());
+        String runId = started.body().replaceAll("(?s).*<runId>([^<]+)</runId>.*", "$1");
+        JsonNode run = awaitRun(runId, r -> r.path("state").asText().equals("SUCCEEDED"));
+        assertEquals("soap", run.path("trigger").asText());
+        HttpResponse<String> read = soap("<w:getRun><runId>" + runId + "</runId></w:getRun>");
+        assertTrue(read.body(), read.body().contains("<state>SUCCEEDED</state>"));
+        assertTrue(read.body(), read.body().contains("<outputJson>{&quot;x&quot;:7}</outputJson>") || read.body().contains("<outputJson>{\"x\":7}</outputJson>"));
+
+        HttpResponse<String> invalid = soap("<w:deploy><document>id: Bad\nsteps: []</document></w:deploy>");
+        assertEquals(500, invalid.statusCode());
+        assertTrue(invalid.body(), invalid.body().contains("WorkflowFault"));
+        assertTrue(invalid.body(), invalid.body().contains("<type>urn:conflux:problem:validation-failed</type>"));
+        assertTrue(invalid.body(), invalid.body().contains("<line>1</line>"));
+        HttpResponse<String> missing = soap("<w:getRun><runId>no-such-run</runId></w:getRun>");
+        assertTrue(missing.body(), missing.body().contains("<status>404</status>"));
+        assertTrue(soap("<w:resume><runId>" + runId + "</runId></w:resume>").body().contains("<status>409</status>"));
+    }
+
+    private HttpResponse<String> soap(String body) {
+        return post("/services/workflow", "text/xml; charset=utf-8",
+                "<soapenv:Envelope xmlns:soapenv=\"http://schemas.xmlsoap.org/soap/envelope/\" xmlns:w=\"urn:conflux:workflow:1\">"
+                        + "<soapenv:Body>" + body + "</soapenv:Body></soapenv:Envelope>", "SOAPAction", "\"\"");
+    }
+
     // ---- helpers ----
 
     private JsonNode awaitJson(String path, Predicate<JsonNode> condition) throws Exception {

@@ -1,0 +1,48 @@
+package dev.conflux.soap.internal;
+
+import org.apache.cxf.endpoint.Server;
+import org.apache.cxf.jaxws.JaxWsServerFactoryBean;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.conflux.api.workflow.WorkflowService;
+
+/**
+ * Publishes {@link WorkflowSoapService} under the CXF servlet ({@code /services}, set in
+ * {@code etc/org.apache.cxf.osgi.cfg}), at {@value #ADDRESS}; the WSDL is at {@code ?wsdl}.
+ */
+@Component(immediate = true)
+public class SoapEndpoint {
+
+    static final String ADDRESS = "/workflow";
+    private static final Logger LOG = LoggerFactory.getLogger(SoapEndpoint.class);
+
+    private final Server server;
+
+    @Activate
+    public SoapEndpoint(@Reference WorkflowService workflows) {
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        // CXF finds its JAXB context and bus extensions through the context class loader
+        thread.setContextClassLoader(SoapEndpoint.class.getClassLoader());
+        try {
+            JaxWsServerFactoryBean factory = new JaxWsServerFactoryBean();
+            factory.setServiceClass(WorkflowSoapService.class);
+            factory.setServiceBean(new WorkflowSoapService(workflows));
+            factory.setAddress(ADDRESS);
+            this.server = factory.create();
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
+        LOG.info("SOAP WorkflowService published at {}", ADDRESS);
+    }
+
+    @Deactivate
+    void deactivate() {
+        server.destroy();
+    }
+}
