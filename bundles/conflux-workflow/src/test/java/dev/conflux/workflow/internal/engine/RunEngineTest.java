@@ -57,7 +57,8 @@ public class RunEngineTest {
     @Before
     public void engine() {
         dataSource = new JdbcDataSource();
-        dataSource.setURL("jdbc:h2:" + new File(folder.getRoot(), "db").getAbsolutePath() + ";WRITE_DELAY=0");
+        // DB_CLOSE_DELAY keeps the database open between connections, as a pool would
+        dataSource.setURL("jdbc:h2:" + new File(folder.getRoot(), "db").getAbsolutePath() + ";WRITE_DELAY=0;DB_CLOSE_DELAY=-1");
         new FlywaySchemaMigrator(dataSource).migrate("workflow", getClass().getClassLoader());
         for (StepType type : List.of(new LogStep(), new TransformStep(), new DelayStep(), new FailStep())) {
             types.put(type.name(), type);

@@ -1,0 +1,113 @@
+package dev.conflux.benchmarks;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.camunda.bpm.engine.ProcessEngine;
+import org.camunda.bpm.engine.ProcessEngineConfiguration;
+import org.camunda.bpm.engine.delegate.ExecutionListener;
+import org.camunda.bpm.engine.impl.cfg.StandaloneProcessEngineConfiguration;
+import org.camunda.bpm.engine.impl.jobexecutor.DefaultJobExecutor;
+import org.camunda.bpm.model.bpmn.Bpmn;
+import org.camunda.bpm.model.bpmn.BpmnModelInstance;
+
+/**
+ * Camunda 7 embedded, the peer: a BPMN process of three no-op service tasks, each
+ * {@code asyncBefore} so each step is a durable job, as in Conflux; history none; job executor with
+ * 8 threads; H2 file database.
+ */
+final class CamundaSide {
+
+    record Result(double perSecond) {
+    }
+
+    static final Map<String, CompletableFuture<Void>> DONE = new ConcurrentHashMap<>();
+
+    /** Marks an instance finished: the end event's listener. */
+    public static class Finished implements ExecutionListener {
+        @Override
+        public void notify(org.camunda.bpm.engine.delegate.DelegateExecution execution) {
+            CompletableFuture<Void> future = DONE.get(execution.getProcessInstanceId());
+            if (future != null) {
+                future.complete(null);
+            } else {
+                EARLY.put(execution.getProcessInstanceId(), Boolean.TRUE);
+            }
+        }
+    }
+
+    /** Instances that ended before their starter registered (cannot happen with asyncBefore, kept for safety). */
+    static final Map<String, Boolean> EARLY = new ConcurrentHashMap<>();
+
+    /** The no-op service task. */
+    public static class Noop implements org.camunda.bpm.engine.delegate.JavaDelegate {
+        @Override
+        public void execute(org.camunda.bpm.engine.delegate.DelegateExecution execution) {
+        }
+    }
+
+    static Result measure(Path folder, int runs, int concurrency) throws Exception {
+        StandaloneProcessEngineConfiguration config = new StandaloneProcessEngineConfiguration();
+        config.setJdbcUrl("jdbc:h2:" + folder.resolve("db").toAbsolutePath());
+        config.setJdbcUsername("sa");
+        config.setJdbcPassword("");
+        config.setJdbcDriver("org.h2.Driver");
+        config.setDatabaseSchemaUpdate(ProcessEngineConfiguration.DB_SCHEMA_UPDATE_TRUE);
+        config.setHistory(ProcessEngineConfiguration.HISTORY_NONE);
+        config.setJdbcMaxActiveConnections(64);
+        config.setMetricsEnabled(false);
+        DefaultJobExecutor jobs = new DefaultJobExecutor();
+        jobs.setCorePoolSize(8);
+        jobs.setMaxPoolSize(8);
+        jobs.setMaxJobsPerAcquisition(32);
+        jobs.setWaitTimeInMillis(50);
+        jobs.setMaxWait(100);
+        config.setJobExecutor(jobs);
+        config.setJobExecutorActivate(true);
+        ProcessEngine engine = config.buildProcessEngine();
+        try {
+            BpmnModelInstance model = Bpmn.createExecutableProcess("bench")
+                    .startEvent()
+                    .serviceTask("one").camundaClass(Noop.class.getName()).camundaAsyncBefore()
+                    .serviceTask("two").camundaClass(Noop.class.getName()).camundaAsyncBefore()
+                    .serviceTask("three").camundaClass(Noop.class.getName()).camundaAsyncBefore()
+                    .endEvent().camundaExecutionListenerClass(ExecutionListener.EVENTNAME_END, Finished.class.getName())
+                    .done();
+            engine.getRepositoryService().createDeployment().addModelInstance("bench.bpmn", model).deploy();
+            run(engine, Math.min(runs, 300), concurrency); // warm-up
+            long start = System.nanoTime();
+            run(engine, runs, concurrency);
+            return new Result(runs / ((System.nanoTime() - start) / 1e9));
+        } finally {
+            engine.close();
+        }
+    }
+
+    private static void run(ProcessEngine engine, int runs, int concurrency) throws Exception {
+        AtomicLong left = new AtomicLong(runs);
+        ExecutorService clients = Executors.newFixedThreadPool(concurrency);
+        for (int c = 0; c < concurrency; c++) {
+            clients.execute(() -> {
+                while (left.getAndDecrement() > 0) {
+                    String id = engine.getRuntimeService().startProcessInstanceByKey("bench").getId();
+                    CompletableFuture<Void> finished = DONE.computeIfAbsent(id, k -> new CompletableFuture<>());
+                    if (EARLY.remove(id) != null) {
+                        finished.complete(null);
+                    }
+                    finished.join();
+                    DONE.remove(id);
+                }
+            });
+        }
+        clients.shutdown();
+        if (!clients.awaitTermination(30, TimeUnit.MINUTES)) {
+            throw new IllegalStateException("the benchmark did not finish");
+        }
+    }
+}

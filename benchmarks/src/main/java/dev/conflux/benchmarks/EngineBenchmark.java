@@ -1,0 +1,53 @@
+package dev.conflux.benchmarks;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Conflux's workflow engine against Camunda 7 embedded, in one JVM with one heap, on H2 file
+ * databases: a 3-step workflow of no-op steps, every step durable (Conflux commits every
+ * transition with WRITE_DELAY=0; Camunda runs each service task as an asyncBefore job), started N
+ * times at concurrency 8, 32 and 128.
+ */
+public final class EngineBenchmark {
+
+    static final int[] CONCURRENCY = {8, 32, 128};
+
+    public static void main(String[] args) throws Exception {
+        int runs = args.length > 0 ? Integer.parseInt(args[0]) : 3000;
+        Path work = Files.createTempDirectory("conflux-bench");
+        System.out.printf(Locale.ROOT, "Engine benchmark: %d runs per concurrency, heap %d MiB, %d cores%n", runs,
+                Runtime.getRuntime().maxMemory() >> 20, Runtime.getRuntime().availableProcessors());
+        List<String> ratios = new ArrayList<>();
+        for (int concurrency : CONCURRENCY) {
+            ConfluxSide.Result conflux = ConfluxSide.measure(work.resolve("conflux-" + concurrency), runs, concurrency);
+            CamundaSide.Result camunda = CamundaSide.measure(work.resolve("camunda-" + concurrency), runs, concurrency);
+            System.out.printf(Locale.ROOT, "concurrency %3d: conflux %8.1f runs/s (step overhead p50 %.2f ms, p99 %.2f ms) | "
+                    + "camunda7 %8.1f instances/s%n", concurrency, conflux.perSecond(), conflux.p50Millis(), conflux.p99Millis(),
+                    camunda.perSecond());
+            ratios.add(String.format(Locale.ROOT, "ratio conflux/camunda7 runs/s at concurrency %d: %.2f", concurrency,
+                    conflux.perSecond() / camunda.perSecond()));
+        }
+        ratios.forEach(System.out::println);
+        System.exit(0);
+    }
+
+    /** The value at a quantile of sorted nanosecond samples, in milliseconds. */
+    static double quantileMillis(long[] samples, double q) {
+        if (samples.length == 0) {
+            return Double.NaN;
+        }
+        long[] sorted = samples.clone();
+        Arrays.sort(sorted);
+        return sorted[Math.min(sorted.length - 1, (int) Math.floor(q * sorted.length))] / 1_000_000.0;
+    }
+
+    static Map<String, Object> noInputs() {
+        return Map.of();
+    }
+}
