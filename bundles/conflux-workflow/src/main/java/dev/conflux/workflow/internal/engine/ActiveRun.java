@@ -29,6 +29,10 @@ final class ActiveRun {
     /** Running attempts by step key. */
     final Map<String, Attempt> running = new HashMap<>();
     ScheduledFuture<?> runTimeout;
+    /** State changes decided but not yet committed; committed together, then {@link #afterCommit} runs. */
+    final java.util.List<Journal.Write> writes = new java.util.ArrayList<>();
+    /** What to do once {@link #writes} are committed: start attempts, publish events. */
+    final java.util.List<Runnable> afterCommit = new java.util.ArrayList<>();
 
     ActiveRun(String runId, WorkflowDefinition definition, int version, Map<String, Object> inputs, String trigger,
             Instant createdAt, RunState state) {

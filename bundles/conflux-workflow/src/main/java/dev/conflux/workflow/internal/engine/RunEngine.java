@@ -213,20 +213,27 @@ public final class RunEngine implements AutoCloseable {
         InputCheck.check(loaded.definition().inputSchema(), inputs);
         ActiveRun run = new ActiveRun(runId != null ? runId : UUID.randomUUID().toString(), loaded.definition(), loaded.version(),
                 inputs == null ? Map.of() : inputs, trigger == null ? "api" : trigger, Instant.now(), RunState.RUNNING);
-        List<Journal.Write> writes = new ArrayList<>();
-        writes.add(store.insertRun(run));
+        CompletableFuture<Void> stored;
         synchronized (run) {
+            run.writes.add(store.insertRun(run));
             for (StepDefinition step : run.definition.steps()) {
                 StepRecord record = new StepRecord(step, null, null);
                 run.steps.put(record.key, record);
-                writes.add(store.saveStep(run.runId, record, true));
+                run.writes.add(store.saveStep(run.runId, record, true));
             }
+            run.afterCommit.add(() -> publishRun(run, null));
+            active.put(run.runId, run);
+            // the first steps are decided now and committed with the run itself: one commit, not two
+            advanceLocked(run);
+            stored = flush(run);
         }
-        commit(writes).join();
-        active.put(run.runId, run);
-        publishRun(run, null);
+        try {
+            stored.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            active.remove(run.runId);
+            throw new IllegalStateException("the run could not be stored: " + e.getCause().getMessage(), e.getCause());
+        }
         scheduleRunTimeout(run);
-        dispatch.execute(() -> advance(run));
         return view(run);
     }
 
@@ -347,9 +354,16 @@ public final class RunEngine implements AutoCloseable {
             return;
         }
         synchronized (run) {
-            if (run.state != RunState.RUNNING) {
-                return;
-            }
+            advanceLocked(run);
+            flush(run);
+        }
+    }
+
+    /** Decides, in memory, every change that can happen now; {@link #flush} commits them. */
+    private void advanceLocked(ActiveRun run) {
+        boolean again = true;
+        while (again && run.state == RunState.RUNNING) {
+            again = false;
             List<StepDefinition> phase = run.failurePhase ? run.definition.onFailure() : run.definition.steps();
             boolean progressed = true;
             while (progressed && run.state == RunState.RUNNING) {
@@ -371,9 +385,37 @@ public final class RunEngine implements AutoCloseable {
                 StepRecord step = run.steps.get(d.id());
                 return step != null && step.state.isFinished();
             })) {
-                completePhase(run);
+                again = completePhase(run);
             }
         }
+    }
+
+    /**
+     * Commits the run's decided changes in one journal write and then runs what they allow (start
+     * attempts, publish events). Called with the run's lock held; the actions run later, without it.
+     */
+    private CompletableFuture<Void> flush(ActiveRun run) {
+        if (run.writes.isEmpty() && run.afterCommit.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        List<Journal.Write> writes = new ArrayList<>(run.writes);
+        List<Runnable> actions = new ArrayList<>(run.afterCommit);
+        run.writes.clear();
+        run.afterCommit.clear();
+        CompletableFuture<Void> committed = writes.isEmpty() ? CompletableFuture.completedFuture(null) : commit(writes);
+        return committed.whenCompleteAsync((ok, error) -> {
+            if (error != null) {
+                LOG.error("Run {}: a state change could not be stored; the run continues after the engine restarts", run.runId, error);
+                return;
+            }
+            for (Runnable action : actions) {
+                try {
+                    action.run();
+                } catch (RuntimeException e) {
+                    LOG.error("Run {}: acting on a stored change failed", run.runId, e);
+                }
+            }
+        }, dispatch);
     }
 
     private boolean tryStart(ActiveRun run, StepRecord step, List<StepDefinition> phase) {
@@ -425,20 +467,18 @@ public final class RunEngine implements AutoCloseable {
         if (items.isEmpty()) {
             return conclude(run, step, StepState.SUCCEEDED, List.of(), null);
         }
-        List<Journal.Write> writes = new ArrayList<>();
         step.itemKeys = new ArrayList<>();
         for (int i = 0; i < items.size(); i++) {
             StepRecord item = new StepRecord(step.definition, i, items.get(i));
             run.steps.put(item.key, item);
             step.itemKeys.add(item.key);
-            writes.add(store.saveStep(run.runId, item, true));
+            run.writes.add(store.saveStep(run.runId, item, true));
         }
         step.state = StepState.RUNNING;
         step.startedAt = Instant.now();
-        writes.add(store.saveStep(run.runId, step, false));
-        commit(writes).whenCompleteAsync((ok, error) -> afterWrite(run, error), dispatch);
-        publishStep(run, step);
-        return false;
+        run.writes.add(store.saveStep(run.runId, step, false));
+        run.afterCommit.add(() -> publishStep(run, step));
+        return true;
     }
 
     private boolean advanceItems(ActiveRun run, StepRecord parent) {
@@ -513,12 +553,8 @@ public final class RunEngine implements AutoCloseable {
         int attempt = step.attempt;
         StepType stepType = type.get();
         CancellationSignal signal = new CancellationSignal();
-        commit(List.of(store.saveStep(run.runId, step, false))).whenCompleteAsync((ok, error) -> {
-            if (error != null) {
-                releaseSlot();
-                afterWrite(run, error);
-                return;
-            }
+        run.writes.add(store.saveStep(run.runId, step, false));
+        run.afterCommit.add(() -> {
             synchronized (run) {
                 if (step.state != StepState.RUNNING || step.attempt != attempt || run.state == RunState.CANCELLED) {
                     releaseSlot();
@@ -532,8 +568,8 @@ public final class RunEngine implements AutoCloseable {
                 run.running.put(step.key, new ActiveRun.Attempt(attempt, future, signal, timeout));
             }
             publishStep(run, step);
-        }, dispatch);
-        return false;
+        });
+        return true;
     }
 
     private void execute(ActiveRun run, StepRecord step, int attempt, StepType type, Map<String, Object> inputs,
@@ -575,6 +611,8 @@ public final class RunEngine implements AutoCloseable {
             }
             if (result instanceof StepResult.Success success) {
                 conclude(run, step, StepState.SUCCEEDED, success.output(), null);
+                advanceLocked(run);
+                flush(run);
                 return;
             }
             StepResult.Failure failure = (StepResult.Failure) result;
@@ -583,14 +621,19 @@ public final class RunEngine implements AutoCloseable {
                 step.state = StepState.RETRY_WAIT;
                 step.error = failure.message();
                 step.dueAt = Instant.now().plus(delay);
-                commit(List.of(store.saveStep(run.runId, step, false))).whenCompleteAsync((ok, error) -> afterWrite(run, error), dispatch);
-                publishStep(run, step);
-                timers.schedule(() -> dispatch.execute(() -> advance(run)), delay.toMillis(), TimeUnit.MILLISECONDS);
+                run.writes.add(store.saveStep(run.runId, step, false));
+                run.afterCommit.add(() -> {
+                    publishStep(run, step);
+                    timers.schedule(() -> dispatch.execute(() -> advance(run)), delay.toMillis(), TimeUnit.MILLISECONDS);
+                });
+                flush(run);
                 return;
             }
             String message = failure.message() + (failure.retryable() && step.definition.retry().max() > 0
                     ? " (after " + step.attempt + " attempts)" : "");
             conclude(run, step, StepState.FAILED, null, message);
+            advanceLocked(run);
+            flush(run);
         }
     }
 
@@ -601,9 +644,9 @@ public final class RunEngine implements AutoCloseable {
         step.error = error;
         step.endedAt = Instant.now();
         step.dueAt = null;
-        commit(List.of(store.saveStep(run.runId, step, false))).whenCompleteAsync((ok, e) -> afterWrite(run, e), dispatch);
-        publishStep(run, step);
-        return false;
+        run.writes.add(store.saveStep(run.runId, step, false));
+        run.afterCommit.add(() -> publishStep(run, step));
+        return true;
     }
 
     private boolean waitForStepType(ActiveRun run, StepRecord step) {
@@ -612,10 +655,12 @@ public final class RunEngine implements AutoCloseable {
             step.state = StepState.WAITING_FOR_STEP_TYPE;
             step.waitingSince = now;
             LOG.warn("Run {} step {} waits: no bundle provides step type '{}'", run.runId, step.key, step.definition.type());
-            commit(List.of(store.saveStep(run.runId, step, false)));
-            publishStep(run, step);
-            timers.schedule(() -> dispatch.execute(() -> advance(run)), settings.stepTypeWaitLimit().toMillis() + 10,
-                    TimeUnit.MILLISECONDS);
+            run.writes.add(store.saveStep(run.runId, step, false));
+            run.afterCommit.add(() -> {
+                publishStep(run, step);
+                timers.schedule(() -> dispatch.execute(() -> advance(run)), settings.stepTypeWaitLimit().toMillis() + 10,
+                        TimeUnit.MILLISECONDS);
+            });
             return false;
         }
         if (step.waitingSince == null) {
@@ -628,7 +673,8 @@ public final class RunEngine implements AutoCloseable {
         return false;
     }
 
-    private void completePhase(ActiveRun run) {
+    /** Ends the current phase: starts the onFailure phase (returns true) or finishes the run. */
+    private boolean completePhase(ActiveRun run) {
         List<StepDefinition> phase = run.failurePhase ? run.definition.onFailure() : run.definition.steps();
         String failure = run.error;
         if (failure == null && !run.failurePhase) {
@@ -644,15 +690,13 @@ public final class RunEngine implements AutoCloseable {
         if (!run.failurePhase && failure != null && !run.definition.onFailure().isEmpty()) {
             run.failurePhase = true;
             run.error = failure;
-            List<Journal.Write> writes = new ArrayList<>();
             for (StepDefinition definition : run.definition.onFailure()) {
                 StepRecord step = new StepRecord(definition, null, null);
                 run.steps.put(step.key, step);
-                writes.add(store.saveStep(run.runId, step, true));
+                run.writes.add(store.saveStep(run.runId, step, true));
             }
-            writes.add(store.updateRun(run));
-            commit(writes).whenCompleteAsync((ok, e) -> afterWrite(run, e), dispatch);
-            return;
+            run.writes.add(store.updateRun(run));
+            return true;
         }
         run.state = failure == null && !run.failurePhase ? RunState.SUCCEEDED : RunState.FAILED;
         if (run.failurePhase && run.error == null) {
@@ -661,14 +705,13 @@ public final class RunEngine implements AutoCloseable {
             run.error = failure;
         }
         run.endedAt = Instant.now();
-        commit(List.of(store.updateRun(run))).whenCompleteAsync((ok, e) -> {
-            if (e != null) {
-                LOG.error("Could not record the end of run {}", run.runId, e);
-            }
+        run.writes.add(store.updateRun(run));
+        run.afterCommit.add(() -> {
             synchronized (run) {
                 finish(run, before);
             }
-        }, dispatch);
+        });
+        return false;
     }
 
     private void finish(ActiveRun run, RunState before) {
@@ -709,7 +752,9 @@ public final class RunEngine implements AutoCloseable {
                 run.state = RunState.RUNNING;
             }
             writes.add(store.updateRun(run));
-            commit(writes).whenCompleteAsync((ok, e) -> afterWrite(run, e), dispatch);
+            run.writes.addAll(writes);
+            advanceLocked(run);
+            flush(run);
         }
     }
 
@@ -722,14 +767,6 @@ public final class RunEngine implements AutoCloseable {
             }
         }
         run.running.clear();
-    }
-
-    private void afterWrite(ActiveRun run, Throwable error) {
-        if (error != null) {
-            LOG.error("Run {}: a state change could not be stored; the run stops here until the engine restarts", run.runId, error);
-            return;
-        }
-        advance(run);
     }
 
     // ---- slots ----

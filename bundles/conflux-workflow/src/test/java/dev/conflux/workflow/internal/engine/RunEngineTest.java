@@ -102,6 +102,10 @@ public class RunEngineTest {
         assertEquals(List.of(Map.of("line", 1), Map.of("line", 2), Map.of("line", 3)), step(done, "check-line", null).output());
         assertEquals(Map.of("order", "o-17", "lines", List.of(1, 2, 3)), step(done, "fetch", null).output());
         assertEquals(StepState.SUCCEEDED, step(done, "check-line", 2).state());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!topics.contains("conflux/workflow/run/SUCCEEDED") && System.nanoTime() < deadline) {
+            Thread.sleep(10); // events are published right after the commit, from another thread
+        }
         assertTrue(topics.contains("conflux/workflow/run/SUCCEEDED"));
         assertTrue(topics.contains("conflux/workflow/step/RUNNING"));
         assertTrue(engine.store().logs(started.runId(), 0, 10).toString().contains("order o-17 checked"));
