@@ -28,12 +28,34 @@ final class Journal implements AutoCloseable {
         void apply(Connection connection) throws SQLException;
     }
 
-    private record Pending(Write write, CompletableFuture<Void> done) {
+    /**
+     * A change that is one statement: the journal runs all such changes of a batch that share a
+     * statement as one JDBC batch. Inserts run before updates within a run of such changes, so an
+     * update never precedes the insert of its row; changes to one row keep their order.
+     */
+    interface Statement extends Write {
+        String sql();
+
+        void bind(java.sql.PreparedStatement statement) throws SQLException;
+
+        /** Inserts first (0), then updates (1). */
+        int phase();
+
+        @Override
+        default void apply(Connection connection) throws SQLException {
+            try (java.sql.PreparedStatement s = connection.prepareStatement(sql())) {
+                bind(s);
+                s.executeUpdate();
+            }
+        }
+    }
+
+    private record Pending(List<Write> writes, CompletableFuture<Void> done) {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(Journal.class);
     private static final int MAX_BATCH = 1_000;
-    private static final Pending STOP = new Pending(c -> { }, new CompletableFuture<>());
+    private static final Pending STOP = new Pending(List.of(), new CompletableFuture<>());
 
     private final DataSource dataSource;
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
@@ -49,12 +71,17 @@ final class Journal implements AutoCloseable {
 
     /** Queues a change; the future completes when it is committed, or fails with the database's error. */
     CompletableFuture<Void> submit(Write write) {
+        return submitAll(List.of(write));
+    }
+
+    /** Queues changes that are committed together, in one transaction, or not at all. */
+    CompletableFuture<Void> submitAll(List<Write> writes) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         if (closed) {
             done.completeExceptionally(new IllegalStateException("the workflow engine is stopping"));
             return done;
         }
-        queue.add(new Pending(write, done));
+        queue.add(new Pending(List.copyOf(writes), done));
         return done;
     }
 
@@ -86,9 +113,7 @@ final class Journal implements AutoCloseable {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
-                for (Pending pending : batch) {
-                    pending.write().apply(c);
-                }
+                applyAll(c, batch);
                 c.commit();
                 batch.forEach(p -> p.done().complete(null));
                 return;
@@ -99,7 +124,7 @@ final class Journal implements AutoCloseable {
             // isolate the failing write: the others must not fail with it
             for (Pending pending : batch) {
                 try {
-                    pending.write().apply(c);
+                    applyAll(c, List.of(pending));
                     c.commit();
                     pending.done().complete(null);
                 } catch (SQLException | RuntimeException e) {
@@ -111,6 +136,41 @@ final class Journal implements AutoCloseable {
             LOG.error("The workflow journal cannot reach the database", e);
             batch.forEach(p -> p.done().completeExceptionally(e));
         }
+    }
+
+    /** Applies a batch in order, turning each stretch of {@link Statement}s into JDBC batches. */
+    private static void applyAll(Connection c, List<Pending> batch) throws SQLException {
+        List<Statement> stretch = new ArrayList<>();
+        for (Pending pending : batch) {
+            for (Write write : pending.writes()) {
+                if (write instanceof Statement statement) {
+                    stretch.add(statement);
+                } else {
+                    runStretch(c, stretch);
+                    write.apply(c);
+                }
+            }
+        }
+        runStretch(c, stretch);
+    }
+
+    private static void runStretch(Connection c, List<Statement> stretch) throws SQLException {
+        if (stretch.isEmpty()) {
+            return;
+        }
+        java.util.Map<String, List<Statement>> bySql = new java.util.LinkedHashMap<>();
+        stretch.stream().filter(s -> s.phase() == 0).forEach(s -> bySql.computeIfAbsent(s.sql(), k -> new ArrayList<>()).add(s));
+        stretch.stream().filter(s -> s.phase() != 0).forEach(s -> bySql.computeIfAbsent(s.sql(), k -> new ArrayList<>()).add(s));
+        for (var entry : bySql.entrySet()) {
+            try (java.sql.PreparedStatement s = c.prepareStatement(entry.getKey())) {
+                for (Statement statement : entry.getValue()) {
+                    statement.bind(s);
+                    s.addBatch();
+                }
+                s.executeBatch();
+            }
+        }
+        stretch.clear();
     }
 
     @Override

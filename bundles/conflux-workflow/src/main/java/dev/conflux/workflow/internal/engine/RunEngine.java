@@ -591,9 +591,8 @@ public final class RunEngine implements AutoCloseable {
         if (signal.isCancelled() && result instanceof StepResult.Success) {
             result = StepResult.retryableFailure(signal.reason());
         }
-        StepResult outcome = result;
         if (!stopping) {
-            dispatch.execute(() -> finishAttempt(run, step, attempt, outcome));
+            finishAttempt(run, step, attempt, result); // on this worker: one thread hop less per step
         }
     }
 
@@ -934,15 +933,7 @@ public final class RunEngine implements AutoCloseable {
     }
 
     private CompletableFuture<Void> commit(List<Journal.Write> writes) {
-        if (writes.size() == 1) {
-            return journal.submit(writes.get(0));
-        }
-        List<Journal.Write> copy = List.copyOf(writes);
-        return journal.submit(c -> {
-            for (Journal.Write write : copy) {
-                write.apply(c);
-            }
-        });
+        return journal.submitAll(writes);
     }
 
     RunView view(ActiveRun run) {

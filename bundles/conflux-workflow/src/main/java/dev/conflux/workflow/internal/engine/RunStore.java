@@ -41,17 +41,33 @@ final class RunStore {
 
     Journal.Write insertRun(ActiveRun run) {
         String inputs = json(run.inputs);
-        return c -> {
-            try (PreparedStatement s = c.prepareStatement("INSERT INTO wf_run (run_id, workflow_id, version, state, inputs, error, "
-                    + "trigger_kind, failure_phase, created_at, ended_at) VALUES (?, ?, ?, ?, ?, NULL, ?, FALSE, ?, NULL)")) {
-                s.setString(1, run.runId);
-                s.setString(2, run.definition.id());
-                s.setInt(3, run.version);
-                s.setString(4, run.state.name());
+        String runId = run.runId;
+        String workflow = run.definition.id();
+        int version = run.version;
+        String state = run.state.name();
+        String trigger = run.trigger;
+        Instant created = run.createdAt;
+        return new Journal.Statement() {
+            @Override
+            public String sql() {
+                return "INSERT INTO wf_run (run_id, workflow_id, version, state, inputs, error, trigger_kind, failure_phase, "
+                        + "created_at, ended_at) VALUES (?, ?, ?, ?, ?, NULL, ?, FALSE, ?, NULL)";
+            }
+
+            @Override
+            public int phase() {
+                return 0;
+            }
+
+            @Override
+            public void bind(PreparedStatement s) throws SQLException {
+                s.setString(1, runId);
+                s.setString(2, workflow);
+                s.setInt(3, version);
+                s.setString(4, state);
                 s.setString(5, inputs);
-                s.setString(6, run.trigger);
-                s.setTimestamp(7, Timestamp.from(run.createdAt));
-                s.executeUpdate();
+                s.setString(6, trigger);
+                s.setTimestamp(7, Timestamp.from(created));
             }
         };
     }
@@ -62,18 +78,32 @@ final class RunStore {
         String error = clip(run.error);
         boolean failurePhase = run.failurePhase;
         Instant endedAt = run.endedAt;
-        return c -> {
-            try (PreparedStatement s = c.prepareStatement(
-                    "UPDATE wf_run SET state = ?, error = ?, failure_phase = ?, ended_at = ? WHERE run_id = ?")) {
+        return new Journal.Statement() {
+            @Override
+            public String sql() {
+                return "UPDATE wf_run SET state = ?, error = ?, failure_phase = ?, ended_at = ? WHERE run_id = ?";
+            }
+
+            @Override
+            public int phase() {
+                return 1;
+            }
+
+            @Override
+            public void bind(PreparedStatement s) throws SQLException {
                 s.setString(1, state);
                 s.setString(2, error);
                 s.setBoolean(3, failurePhase);
                 timestamp(s, 4, endedAt);
                 s.setString(5, runId);
-                s.executeUpdate();
             }
         };
     }
+
+    private static final String INSERT_STEP = "INSERT INTO wf_step (run_id, step_key, step_id, item_index, step_type, "
+            + "state, attempt, output, error, started_at, ended_at, due_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String UPDATE_STEP = "UPDATE wf_step SET state = ?, attempt = ?, output = ?, error = ?, "
+            + "started_at = ?, ended_at = ?, due_at = ? WHERE run_id = ? AND step_key = ?";
 
     /** Inserts or updates a step's row with the record's current values (captured now, written later). */
     Journal.Write saveStep(String runId, StepRecord step, boolean insert) {
@@ -88,10 +118,20 @@ final class RunStore {
         String stepId = step.definition.id();
         Integer item = step.item;
         String type = step.definition.type();
-        return c -> {
-            if (insert) {
-                try (PreparedStatement s = c.prepareStatement("INSERT INTO wf_step (run_id, step_key, step_id, item_index, step_type, "
-                        + "state, attempt, output, error, started_at, ended_at, due_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+        return new Journal.Statement() {
+            @Override
+            public String sql() {
+                return insert ? INSERT_STEP : UPDATE_STEP;
+            }
+
+            @Override
+            public int phase() {
+                return insert ? 0 : 1;
+            }
+
+            @Override
+            public void bind(PreparedStatement s) throws SQLException {
+                if (insert) {
                     s.setString(1, runId);
                     s.setString(2, key);
                     s.setString(3, stepId);
@@ -108,11 +148,7 @@ final class RunStore {
                     timestamp(s, 10, started);
                     timestamp(s, 11, ended);
                     timestamp(s, 12, due);
-                    s.executeUpdate();
-                }
-            } else {
-                try (PreparedStatement s = c.prepareStatement("UPDATE wf_step SET state = ?, attempt = ?, output = ?, error = ?, "
-                        + "started_at = ?, ended_at = ?, due_at = ? WHERE run_id = ? AND step_key = ?")) {
+                } else {
                     s.setString(1, state);
                     s.setInt(2, attempt);
                     s.setString(3, output);
@@ -122,7 +158,6 @@ final class RunStore {
                     timestamp(s, 7, due);
                     s.setString(8, runId);
                     s.setString(9, key);
-                    s.executeUpdate();
                 }
             }
         };
