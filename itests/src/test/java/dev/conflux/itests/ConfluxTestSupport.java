@@ -78,6 +78,7 @@ public abstract class ConfluxTestSupport {
             editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.repositories", ""),
             editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.useFallbackRepositories", "false"),
             systemProperty("conflux.sample.jar").value(System.getProperty("conflux.sample.jar")),
+            systemProperty("conflux.sample.workflow.text").value(readSample()),
             // what bin/karaf adds on Java 9+; Pax Exam starts java itself and adds none of it
             vmOptions(
                     "-Djdk.util.zip.disableZip64ExtraFieldValidation=true",
@@ -105,6 +106,14 @@ public abstract class ConfluxTestSupport {
                     "--add-exports=java.naming/com.sun.jndi.ldap=ALL-UNNAMED",
                     "-classpath", "lib/jdk9plus/*:lib/boot/*")
         };
+    }
+
+    private static String readSample() {
+        try {
+            return Files.readString(Paths.get(System.getProperty("conflux.sample.workflow")));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read the sample workflow", e);
+        }
     }
 
     private static int freePort() {

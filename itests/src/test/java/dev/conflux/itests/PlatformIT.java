@@ -259,7 +259,7 @@ public class PlatformIT extends ConfluxTestSupport {
             assertFalse(name + " exports an internal package: " + exports, exports.contains(".internal"));
             if (name.equals("conflux-api")) {
                 for (String pkg : List.of("dev.conflux.api.step", "dev.conflux.api.health", "dev.conflux.api.event",
-                        "dev.conflux.api.problem", "dev.conflux.api.store")) {
+                        "dev.conflux.api.problem", "dev.conflux.api.store", "dev.conflux.api.workflow")) {
                     assertTrue(exports, exports.contains(pkg + ";version=\"1."));
                 }
             }

@@ -29,40 +29,8 @@ public class WorkflowDefinitionsIT extends ConfluxTestSupport {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    static final String ORDER_INTAKE = """
-            id: order-intake
-            description: Fetch an order, check each line, notify.
-            inputs:
-              type: object
-              required: [orderId]
-              properties:
-                orderId: {type: string}
-            triggers:
-              - cron: "0 */5 * * * ?"
-              - event: conflux/demo/order-received
-            steps:
-              - id: fetch
-                type: transform
-                with: {order: "${inputs.orderId}", lines: [1, 2, 3]}
-              - id: wait-a-bit
-                type: delay
-                needs: [fetch]
-                with: {duration: 100ms}
-                retry: {max: 5, backoff: exponential, initial: 1s, maxDelay: 1m}
-                timeout: 30s
-              - id: check-line
-                type: transform
-                needs: [fetch]
-                foreach: "${steps.fetch.output.lines}"
-                with: {line: "${item}"}
-              - id: notify
-                type: log
-                needs: [wait-a-bit, check-line]
-                when: "${size(steps['check-line'].output) > 0}"
-                with: {message: "order ${inputs.orderId} checked"}
-            onFailure:
-              - {id: alert, type: log, with: {message: "order ${inputs.orderId} failed"}}
-            """;
+    /** The reference workflow: samples/workflows/order-intake.yaml, read in the test JVM and handed to the container. */
+    static final String ORDER_INTAKE = System.getProperty("conflux.sample.workflow.text");
 
     @Before
     public void up() {

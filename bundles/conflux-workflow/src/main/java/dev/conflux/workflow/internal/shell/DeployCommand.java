@@ -1,8 +1,6 @@
 package dev.conflux.workflow.internal.shell;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
@@ -29,12 +27,10 @@ public class DeployCommand implements Action {
 
     @Override
     public Object execute() throws Exception {
-        Path path = Paths.get(file);
-        if (!Files.isReadable(path)) {
-            throw new IllegalArgumentException("Cannot read " + path.toAbsolutePath());
-        }
+        Path path = Documents.path(file);
+        String document = Documents.read(path);
         try {
-            DeployResult result = workflows.deploy(Files.readString(path), "file:" + path.getFileName());
+            DeployResult result = workflows.deploy(document, "file:" + path.getFileName());
             System.out.println(result.created()
                     ? "Deployed " + result.id() + " version " + result.version()
                     : result.id() + " version " + result.version() + " is already this document; nothing changed");

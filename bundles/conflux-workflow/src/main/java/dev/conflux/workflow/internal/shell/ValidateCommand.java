@@ -1,8 +1,6 @@
 package dev.conflux.workflow.internal.shell;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
@@ -27,11 +25,9 @@ public class ValidateCommand implements Action {
 
     @Override
     public Object execute() throws Exception {
-        Path path = Paths.get(file);
-        if (!Files.isReadable(path)) {
-            throw new IllegalArgumentException("Cannot read " + path.toAbsolutePath());
-        }
-        WorkflowService.ValidationReport report = workflows.validate(Files.readString(path));
+        Path path = Documents.path(file);
+        String document = Documents.read(path);
+        WorkflowService.ValidationReport report = workflows.validate(document);
         String name = path.getFileName().toString();
         report.errors().forEach(error -> System.out.println(name + ":" + error));
         report.warnings().forEach(warning -> System.out.println(name + ":" + warning + " (warning)"));

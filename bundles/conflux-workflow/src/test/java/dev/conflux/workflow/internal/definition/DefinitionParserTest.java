@@ -17,40 +17,16 @@ import dev.conflux.api.workflow.ValidationMessage;
 
 public class DefinitionParserTest {
 
-    public static final String ORDER_INTAKE = """
-            id: order-intake                 # [a-z0-9][a-z0-9-]*, unique
-            description: Fetch an order, check each line, notify.
-            inputs:                          # JSON Schema of a run's input
-              type: object
-              required: [orderId]
-              properties:
-                orderId: {type: string}
-            triggers:
-              - cron: "0 */5 * * * ?"
-              - event: conflux/demo/order-received
-            steps:
-              - id: fetch
-                type: transform
-                with: {order: "${inputs.orderId}", lines: [1, 2, 3]}
-              - id: wait-a-bit
-                type: delay
-                needs: [fetch]
-                with: {duration: 100ms}
-                retry: {max: 5, backoff: exponential, initial: 1s, maxDelay: 1m}
-                timeout: 30s
-              - id: check-line
-                type: transform
-                needs: [fetch]
-                foreach: "${steps.fetch.output.lines}"
-                with: {line: "${item}"}
-              - id: notify
-                type: log
-                needs: [wait-a-bit, check-line]
-                when: "${size(steps['check-line'].output) > 0}"
-                with: {message: "order ${inputs.orderId} checked"}
-            onFailure:
-              - {id: alert, type: log, with: {message: "order ${inputs.orderId} failed"}}
-            """;
+    /** The reference workflow, shipped as a sample: samples/workflows/order-intake.yaml. */
+    public static final String ORDER_INTAKE = read("../../samples/workflows/order-intake.yaml");
+
+    static String read(String path) {
+        try {
+            return java.nio.file.Files.readString(java.nio.file.Paths.get(path));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot read the sample " + path, e);
+        }
+    }
 
     private final DefinitionParser parser = new DefinitionParser(1 << 20, Set.of("transform", "delay", "log")::contains);
 
@@ -73,7 +49,7 @@ public class DefinitionParserTest {
         assertEquals(List.of(new Trigger.Cron("0 */5 * * * ?"), new Trigger.Event("conflux/demo/order-received")), workflow.triggers());
         assertEquals("alert", workflow.onFailure().get(0).id());
         assertEquals(List.of("orderId"), workflow.inputSchema().get("required"));
-        assertEquals(12, workflow.steps().get(0).line());
+        assertEquals(15, workflow.steps().get(0).line());
     }
 
     @Test
