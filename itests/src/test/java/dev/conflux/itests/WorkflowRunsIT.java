@@ -55,7 +55,7 @@ public class WorkflowRunsIT extends ConfluxTestSupport {
 
         HttpResponse<String> invalid = post("/api/v1/workflows/order-intake/runs", "application/json", "{\"orderId\": 5}");
         assertEquals(400, invalid.statusCode());
-        assertTrue(invalid.body(), invalid.body().contains("'orderId' must be a string"));
+        assertTrue(invalid.body(), invalid.body().contains("$.orderId: integer found, string expected"));
         assertEquals(404, post("/api/v1/workflows/nope/runs", "application/json", "{}").statusCode());
         assertEquals(400, post("/api/v1/workflows/order-intake/runs", "application/json", "{\"orderId\": ").statusCode());
         assertEquals(404, get("/api/v1/runs/no-such-run").statusCode());

@@ -68,7 +68,7 @@ public class ConfluxWorkflowService implements WorkflowService {
             public Optional<dev.conflux.workflow.internal.definition.WorkflowDefinition> version(String workflowId, int version) {
                 return definitions.version(workflowId, version);
             }
-        }, stepTypes::find, this::publish, new RunEngine.Settings(config.maxConcurrentSteps(),
+        }, stepTypes::find, this::publish, new RunEngine.Settings(config.maxConcurrentSteps(), config.maxConcurrentStepsPerWorkflow(),
                 Duration.ofSeconds(config.stepTypeWaitLimitSeconds())));
         this.runs = new RunQueries(dataSource);
         this.stepTypeListener = engine::stepTypeAdded;

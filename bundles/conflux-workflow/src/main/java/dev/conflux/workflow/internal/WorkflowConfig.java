@@ -19,6 +19,11 @@ public @interface WorkflowConfig {
                     + "Changing it restarts the engine, which continues every unfinished run.", min = "1", max = "4096")
     int maxConcurrentSteps() default 64;
 
+    @AttributeDefinition(name = "Concurrent steps per workflow",
+            description = "Step attempts of one workflow's runs that may run at once; 0 leaves only the global limit. "
+                    + "Changing it restarts the engine, which continues every unfinished run.", min = "0", max = "4096")
+    int maxConcurrentStepsPerWorkflow() default 0;
+
     @AttributeDefinition(name = "Step type wait limit",
             description = "Seconds a step waits for a bundle that provides its step type before it fails.", min = "1")
     int stepTypeWaitLimitSeconds() default 3600;

@@ -370,6 +370,9 @@ public final class DefinitionParser {
             if (type != null && !"object".equals(type)) {
                 error(value, "inputs.type", "a run's input is an object, so the schema's type must be 'object', not '" + type + "'");
             }
+            for (String problem : dev.conflux.workflow.internal.engine.InputCheck.schemaProblems(schema)) {
+                error(value, "inputs", "not a valid JSON Schema: " + problem);
+            }
             return schema;
         }
 

@@ -1,19 +1,30 @@
 package dev.conflux.workflow.internal.engine;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SchemaId;
+import com.networknt.schema.SchemaLocation;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
 
 import dev.conflux.api.problem.Problem;
 import dev.conflux.api.problem.ProblemException;
 import dev.conflux.api.problem.ProblemType;
 
 /**
- * Checks a run's input against the top level of the workflow's input schema: the required
- * properties are there, each declared property has its declared JSON type, and no undeclared
- * property is given when {@code additionalProperties: false}. Nested schemas are not checked.
+ * Checks a run's input against the workflow's {@code inputs} JSON Schema (draft 2020-12, with
+ * networknt's json-schema-validator); compiled schemas are kept, as workflow versions never change.
  */
-final class InputCheck {
+public final class InputCheck {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Map<Map<String, Object>, JsonSchema> COMPILED = new ConcurrentHashMap<>();
 
     private InputCheck() {
     }
@@ -22,59 +33,30 @@ final class InputCheck {
         if (schema == null || schema.isEmpty()) {
             return;
         }
-        Map<String, Object> given = inputs == null ? Map.of() : inputs;
-        List<String> errors = new ArrayList<>();
-        if (schema.get("required") instanceof List<?> required) {
-            for (Object name : required) {
-                if (!given.containsKey(String.valueOf(name))) {
-                    errors.add("'" + name + "' is required");
-                }
-            }
-        }
-        Map<?, ?> properties = schema.get("properties") instanceof Map<?, ?> map ? map : Map.of();
-        for (Map.Entry<String, Object> entry : given.entrySet()) {
-            Object declared = properties.get(entry.getKey());
-            if (declared == null) {
-                if (Boolean.FALSE.equals(schema.get("additionalProperties"))) {
-                    errors.add("'" + entry.getKey() + "' is not an input of this workflow; its inputs are " + properties.keySet());
-                }
-                continue;
-            }
-            if (declared instanceof Map<?, ?> property && property.get("type") instanceof String type
-                    && !matches(type, entry.getValue())) {
-                errors.add("'" + entry.getKey() + "' must be " + article(type) + " " + type + ", got " + describe(entry.getValue()));
-            }
-        }
-        if (!errors.isEmpty()) {
+        JsonSchema compiled = COMPILED.computeIfAbsent(schema, s -> factory().getSchema(JSON.valueToTree(s)));
+        Set<ValidationMessage> messages = compiled.validate(JSON.valueToTree(inputs == null ? Map.of() : inputs));
+        if (!messages.isEmpty()) {
+            List<String> errors = messages.stream().map(ValidationMessage::getMessage).sorted().toList();
             throw new ProblemException(Problem.of(ProblemType.INVALID_REQUEST, "The run's input does not fit the workflow's input schema: "
                     + String.join("; ", errors)).with("errors", errors));
         }
     }
 
-    private static boolean matches(String type, Object value) {
-        return switch (type) {
-            case "string" -> value instanceof String;
-            case "integer" -> value instanceof Integer || value instanceof Long || value instanceof java.math.BigInteger
-                    || value instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue());
-            case "number" -> value instanceof Number;
-            case "boolean" -> value instanceof Boolean;
-            case "object" -> value instanceof Map;
-            case "array" -> value instanceof List;
-            case "null" -> value == null;
-            default -> true;
-        };
+    /** What is wrong with a schema itself, checked against the draft 2020-12 meta-schema; empty when it is valid. */
+    public static List<String> schemaProblems(Map<String, Object> schema) {
+        JsonSchema meta = factory().getSchema(SchemaLocation.of(SchemaId.V202012));
+        return meta.validate(JSON.valueToTree(schema)).stream().map(ValidationMessage::getMessage).sorted().toList();
     }
 
-    private static String article(String type) {
-        return type.matches("[aeiou].*") ? "an" : "a";
-    }
-
-    private static String describe(Object value) {
-        if (value == null) {
-            return "null";
+    private static JsonSchemaFactory factory() {
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        // the validator loads its meta-schemas as resources of its own bundle
+        thread.setContextClassLoader(JsonSchemaFactory.class.getClassLoader());
+        try {
+            return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
+        } finally {
+            thread.setContextClassLoader(previous);
         }
-        String kind = value instanceof String ? "a string" : value instanceof Boolean ? "a boolean" : value instanceof Number ? "a number"
-                : value instanceof Map ? "an object" : value instanceof List ? "an array" : value.getClass().getSimpleName();
-        return kind;
     }
 }

@@ -65,7 +65,12 @@ public final class RunEngine implements AutoCloseable {
         void publish(String topic, Map<String, Object> properties);
     }
 
-    public record Settings(int maxConcurrentSteps, Duration stepTypeWaitLimit) {
+    /**
+     * @param maxConcurrentSteps step attempts running at once across all runs
+     * @param maxConcurrentStepsPerWorkflow step attempts running at once for one workflow; 0 for no limit of its own
+     * @param stepTypeWaitLimit how long a step waits for a missing step type before it fails
+     */
+    public record Settings(int maxConcurrentSteps, int maxConcurrentStepsPerWorkflow, Duration stepTypeWaitLimit) {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(RunEngine.class);
@@ -79,6 +84,7 @@ public final class RunEngine implements AutoCloseable {
     private final Map<String, ActiveRun> active = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<String> waitingForSlot = new ConcurrentLinkedQueue<>();
     private final AtomicInteger runningAttempts = new AtomicInteger();
+    private final Map<String, AtomicInteger> runningByWorkflow = new ConcurrentHashMap<>();
     private final ExecutorService workers;
     private final ExecutorService dispatch;
     private final ScheduledExecutorService timers;
@@ -528,7 +534,7 @@ public final class RunEngine implements AutoCloseable {
         if (type.isEmpty()) {
             return waitForStepType(run, step);
         }
-        if (!acquireSlot()) {
+        if (!acquireSlot(run.definition.id())) {
             if (!waitingForSlot.contains(run.runId)) {
                 waitingForSlot.add(run.runId);
             }
@@ -539,7 +545,7 @@ public final class RunEngine implements AutoCloseable {
             Object evaluated = Expressions.evaluateTree(step.definition.with(), variables(run, step));
             inputs = evaluated instanceof Map<?, ?> map ? castMap(map) : Map.of("value", evaluated);
         } catch (IllegalArgumentException e) {
-            releaseSlot();
+            releaseSlot(run.definition.id());
             return conclude(run, step, StepState.FAILED, null, "input: " + e.getMessage());
         }
         step.attempt++;
@@ -557,7 +563,7 @@ public final class RunEngine implements AutoCloseable {
         run.afterCommit.add(() -> {
             synchronized (run) {
                 if (step.state != StepState.RUNNING || step.attempt != attempt || run.state == RunState.CANCELLED) {
-                    releaseSlot();
+                    releaseSlot(run.definition.id());
                     return;
                 }
                 Future<?> future = workers.submit(() -> execute(run, step, attempt, stepType, inputs, signal));
@@ -586,7 +592,7 @@ public final class RunEngine implements AutoCloseable {
             LOG.warn("Step type '{}' threw in run {} step {}", type.name(), run.runId, step.key, e);
             result = StepResult.retryableFailure("step type '" + type.name() + "' threw " + e);
         } finally {
-            releaseSlot();
+            releaseSlot(run.definition.id());
         }
         if (signal.isCancelled() && result instanceof StepResult.Success) {
             result = StepResult.retryableFailure(signal.reason());
@@ -770,24 +776,44 @@ public final class RunEngine implements AutoCloseable {
 
     // ---- slots ----
 
-    private boolean acquireSlot() {
+    private boolean acquireSlot(String workflowId) {
         while (true) {
             int now = runningAttempts.get();
             if (now >= settings.maxConcurrentSteps()) {
                 return false;
             }
             if (runningAttempts.compareAndSet(now, now + 1)) {
-                return true;
+                break;
             }
         }
+        int perWorkflow = settings.maxConcurrentStepsPerWorkflow();
+        if (perWorkflow > 0) {
+            AtomicInteger count = runningByWorkflow.computeIfAbsent(workflowId, id -> new AtomicInteger());
+            if (count.incrementAndGet() > perWorkflow) {
+                count.decrementAndGet();
+                runningAttempts.decrementAndGet();
+                return false;
+            }
+        }
+        return true;
     }
 
-    private void releaseSlot() {
+    private void releaseSlot(String workflowId) {
         runningAttempts.decrementAndGet();
-        String next = waitingForSlot.poll();
-        if (next != null) {
+        if (settings.maxConcurrentStepsPerWorkflow() > 0) {
+            AtomicInteger count = runningByWorkflow.get(workflowId);
+            if (count != null) {
+                count.decrementAndGet();
+            }
+        }
+        // wake the waiting runs: those still over a limit queue up again
+        for (int i = waitingForSlot.size(); i > 0 && !stopping; i--) {
+            String next = waitingForSlot.poll();
+            if (next == null) {
+                break;
+            }
             ActiveRun waiting = active.get(next);
-            if (waiting != null && !stopping) {
+            if (waiting != null) {
                 dispatch.execute(() -> advance(waiting));
             }
         }

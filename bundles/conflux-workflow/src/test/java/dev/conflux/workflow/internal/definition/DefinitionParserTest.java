@@ -126,6 +126,15 @@ public class DefinitionParserTest {
     }
 
     @Test
+    public void anInputSchemaThatIsNotJsonSchemaIsAnError() {
+        DefinitionParser.Result result = parser.parse("id: s\ninputs:\n  type: object\n  required: orderId\nsteps:\n  - {id: a, type: log}\n");
+        assertFalse(result.valid());
+        String first = result.errors().get(0).toString();
+        assertTrue(first, first.startsWith("3:3 inputs: not a valid JSON Schema"));
+        assertTrue(first, first.contains("required"));
+    }
+
+    @Test
     public void jsonIsAcceptedToo() {
         DefinitionParser.Result result = parser.parse("""
                 {"id": "json-flow", "steps": [{"id": "one", "type": "log", "with": {"message": "hi"}}]}

@@ -53,6 +53,7 @@ public class RunEngineTest {
     private final Map<String, StepType> types = new ConcurrentHashMap<>();
     private final List<String> topics = Collections.synchronizedList(new ArrayList<>());
     private RunEngine engine;
+    private int perWorkflowLimit;
 
     @Before
     public void engine() {
@@ -83,7 +84,7 @@ public class RunEngineTest {
                 return Optional.ofNullable(workflows.get(workflowId));
             }
         }, name -> Optional.ofNullable(types.get(name)), (topic, props) -> topics.add(topic),
-                new RunEngine.Settings(8, Duration.ofSeconds(30)));
+                new RunEngine.Settings(8, perWorkflowLimit, Duration.ofSeconds(30)));
     }
 
     private void deploy(String yaml) {
@@ -121,6 +122,28 @@ public class RunEngineTest {
         deploy("id: parallel\nsteps:\n  - {id: a, type: rendezvous}\n  - {id: b, type: rendezvous}\n  - {id: c, type: log, needs: [a, b], with: {message: done}}\n");
         RunView done = await(engine.start("parallel", Map.of(), "api").runId(), r -> r.state().isFinished());
         assertEquals(done.error(), RunState.SUCCEEDED, done.state());
+    }
+
+    @Test
+    public void theLimitPerWorkflowBoundsItsRunningStepsWhileOtherWorkflowsGoOn() throws Exception {
+        engine.close();
+        perWorkflowLimit = 2;
+        engine = newEngine();
+        AtomicInteger running = new AtomicInteger();
+        AtomicInteger most = new AtomicInteger();
+        types.put("busy", step("busy", ctx -> {
+            most.accumulateAndGet(running.incrementAndGet(), Math::max);
+            Thread.sleep(100);
+            running.decrementAndGet();
+            return StepResult.success(null);
+        }));
+        deploy("id: wide\nsteps:\n  - {id: a, type: busy}\n  - {id: b, type: busy}\n  - {id: c, type: busy}\n  - {id: d, type: busy}\n");
+        deploy("id: other\nsteps:\n  - {id: a, type: log, with: {message: x}}\n");
+        String wide = engine.start("wide", Map.of(), "api").runId();
+        String other = engine.start("other", Map.of(), "api").runId();
+        assertEquals(RunState.SUCCEEDED, await(other, r -> r.state().isFinished()).state());
+        assertEquals(RunState.SUCCEEDED, await(wide, r -> r.state().isFinished()).state());
+        assertEquals(2, most.get());
     }
 
     @Test
@@ -341,9 +364,15 @@ public class RunEngineTest {
         deploy(DefinitionParserTest.ORDER_INTAKE);
         ProblemException missing = assertThrows(ProblemException.class, () -> engine.start("order-intake", Map.of(), "api"));
         assertEquals(400, missing.problem().status());
-        assertTrue(missing.getMessage(), missing.getMessage().contains("'orderId' is required"));
+        assertTrue(missing.getMessage(), missing.getMessage().contains("required property 'orderId' not found"));
         ProblemException wrongType = assertThrows(ProblemException.class, () -> engine.start("order-intake", Map.of("orderId", 5), "api"));
-        assertTrue(wrongType.getMessage(), wrongType.getMessage().contains("'orderId' must be a string, got a number"));
+        assertTrue(wrongType.getMessage(), wrongType.getMessage().contains("$.orderId: integer found, string expected"));
+        deploy("id: nested\ninputs:\n  type: object\n  properties:\n    order:\n      type: object\n      required: [lines]\n"
+                + "      properties: {lines: {type: array, minItems: 1}}\nsteps:\n  - {id: a, type: log, with: {message: x}}\n");
+        ProblemException nested = assertThrows(ProblemException.class,
+                () -> engine.start("nested", Map.of("order", Map.of("lines", List.of())), "api"));
+        assertTrue(nested.getMessage(), nested.getMessage().contains("$.order.lines"));
+        engine.start("nested", Map.of("order", Map.of("lines", List.of(1))), "api");
         assertEquals(404, assertThrows(ProblemException.class, () -> engine.start("nope", Map.of(), "api")).problem().status());
     }
 
