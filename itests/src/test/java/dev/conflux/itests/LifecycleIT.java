@@ -47,37 +47,38 @@ public class LifecycleIT extends ConfluxTestSupport {
 
     @Test
     public void aCapabilityUninstallsAndReinstallsWithoutDisturbingTheOthers() throws Exception {
-        assertEquals(200, get("/api/v1/workflows").statusCode());
+        awaitHttp("/services/workflow?wsdl", r -> r.statusCode() == 200, Duration.ofSeconds(20));
         long storeBundle = bundleId("conflux-store");
         long platformBundle = bundleId("conflux-platform");
+        long workflowBundle = bundleId("conflux-workflow");
         Object dataSourceId = dataSourceServiceId();
 
-        features.uninstallFeature("conflux-workflow");
-        assertFalse(features.isInstalled(features.getFeature("conflux-workflow")));
-        assertNull("conflux-workflow should be gone", find("conflux-workflow"));
-        awaitHttp("/api/v1/workflows", r -> r.statusCode() == 404, Duration.ofSeconds(10));
+        features.uninstallFeature("conflux-soap");
+        assertFalse(features.isInstalled(features.getFeature("conflux-soap")));
+        assertNull("conflux-soap should be gone", find("conflux-soap"));
+        awaitHttp("/services/workflow?wsdl", r -> r.statusCode() == 404, Duration.ofSeconds(10));
 
-        // the others keep serving: same bundles, still active, the same DataSource registration
+        // the others keep serving: same bundles, still active, the same DataSource registration, REST answering
         assertEquals(storeBundle, bundleId("conflux-store"));
         assertEquals(platformBundle, bundleId("conflux-platform"));
-        assertEquals(Bundle.ACTIVE, find("conflux-store").getState());
-        assertEquals(Bundle.ACTIVE, find("conflux-platform").getState());
+        assertEquals(workflowBundle, bundleId("conflux-workflow"));
+        assertEquals(Bundle.ACTIVE, find("conflux-workflow").getState());
         assertEquals(dataSourceId, dataSourceServiceId());
         assertEquals("UP", awaitService(HealthContributor.class, "(component.name=dev.conflux.store.internal.DatabaseHealth)",
                 Duration.ofSeconds(5)).check().status().name());
         awaitHealthUp();
-        assertFalse(get("/api/v1/openapi.json").body().contains("/workflows"));
+        assertEquals(200, get("/api/v1/workflows").statusCode());
         assertEquals(401, get("/system/console/bundles").statusCode());
 
-        features.installFeature("conflux-workflow");
-        assertTrue(features.isInstalled(features.getFeature("conflux-workflow")));
-        awaitHttp("/api/v1/workflows", r -> r.statusCode() == 200, Duration.ofSeconds(30));
+        features.installFeature("conflux-soap");
+        assertTrue(features.isInstalled(features.getFeature("conflux-soap")));
+        awaitHttp("/services/workflow?wsdl", r -> r.statusCode() == 200, Duration.ofSeconds(30));
         assertEquals(storeBundle, bundleId("conflux-store"));
         assertEquals(platformBundle, bundleId("conflux-platform"));
+        assertEquals(workflowBundle, bundleId("conflux-workflow"));
         assertEquals(dataSourceId, dataSourceServiceId());
-        assertTrue(get("/api/v1/openapi.json").body().contains("/workflows"));
         String info = shell("conflux:info");
-        assertTrue(info, info.matches("(?s).*conflux-workflow\\s*\\|\\s*yes.*"));
+        assertTrue(info, info.matches("(?s).*conflux-soap\\s*\\|\\s*yes.*"));
     }
 
     private Object dataSourceServiceId() throws Exception {

@@ -134,7 +134,7 @@ public class PlatformIT extends ConfluxTestSupport {
 
         HttpResponse<String> wrongMethod = post("/api/v1/health", "application/json", "{}");
         assertEquals(405, wrongMethod.statusCode());
-        assertEquals("GET", wrongMethod.headers().firstValue("Allow").orElse(""));
+        assertEquals("GET, HEAD, OPTIONS", wrongMethod.headers().firstValue("Allow").orElse(""));
         assertTrue(wrongMethod.body(), wrongMethod.body().contains("urn:conflux:problem:method-not-allowed"));
 
         ServiceRegistration<FailingResource> failing = registerResource(FailingResource.class, new FailingResource());

@@ -104,6 +104,32 @@ public class OpenApiDocument {
         return document;
     }
 
+    /**
+     * The HTTP methods the resources answer at {@code path} (relative to the API base, such as
+     * {@code /workflows/x}), from the document itself; empty when no resource has that path.
+     */
+    public Set<String> allowedMethods(String path) {
+        Set<String> methods = new TreeSet<>();
+        try {
+            com.fasterxml.jackson.databind.JsonNode paths = Json.mapper().readTree(json()).path("paths");
+            paths.fieldNames().forEachRemaining(template -> {
+                String regex = java.util.regex.Pattern.quote(template).replaceAll("\\{[^}]+\\}", "\\\\E[^/]+\\\\Q");
+                if (path.matches(regex)) {
+                    paths.path(template).fieldNames().forEachRemaining(method -> methods.add(method.toUpperCase(java.util.Locale.ROOT)));
+                }
+            });
+        } catch (JsonProcessingException e) {
+            LOG.debug("Cannot read the OpenAPI document", e);
+        }
+        if (methods.contains("GET")) {
+            methods.add("HEAD");
+        }
+        if (!methods.isEmpty()) {
+            methods.add("OPTIONS");
+        }
+        return methods;
+    }
+
     private Set<Class<?>> resourceClasses() {
         ServiceReference<Object>[] references = resources.getServiceReferences();
         Set<Class<?>> classes = new TreeSet<>(Comparator.comparing(Class::getName));

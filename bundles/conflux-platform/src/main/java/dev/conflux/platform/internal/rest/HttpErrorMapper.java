@@ -34,6 +34,11 @@ public class HttpErrorMapper implements ExceptionMapper<WebApplicationException>
     @Context
     Request request;
 
+    /** Knows which methods each path answers; CXF's own Allow header lists every method of the application. */
+    @org.osgi.service.component.annotations.Reference(cardinality = org.osgi.service.component.annotations.ReferenceCardinality.OPTIONAL,
+            policy = org.osgi.service.component.annotations.ReferencePolicy.DYNAMIC)
+    volatile dev.conflux.platform.internal.openapi.OpenApiDocument document;
+
     @Override
     public Response toResponse(WebApplicationException exception) {
         Response original = exception.getResponse();
@@ -50,7 +55,7 @@ public class HttpErrorMapper implements ExceptionMapper<WebApplicationException>
         }
         Response.ResponseBuilder builder = Response.fromResponse(problem);
         for (String header : KEPT_HEADERS) {
-            Object value = original.getHeaders().getFirst(header);
+            String value = status == 405 && HttpHeaders.ALLOW.equals(header) ? allowed(original) : original.getHeaderString(header);
             if (value != null) {
                 builder.header(header, value);
             }
@@ -65,7 +70,7 @@ public class HttpErrorMapper implements ExceptionMapper<WebApplicationException>
         return switch (status) {
             case 404 -> "Nothing at " + path() + "; the API is described at /api/v1/openapi.json";
             case 405 -> {
-                String allow = exception.getResponse() == null ? null : exception.getResponse().getHeaderString(HttpHeaders.ALLOW);
+                String allow = allowed(exception.getResponse());
                 yield (request == null ? "This method" : request.getMethod()) + " is not allowed on " + path()
                         + (allow == null ? "" : "; allowed: " + allow);
             }
@@ -73,6 +78,21 @@ public class HttpErrorMapper implements ExceptionMapper<WebApplicationException>
             case 415 -> "The Content-Type of the request is not one that " + path() + " accepts";
             default -> ProblemType.forStatus(status).title();
         };
+    }
+
+    /** The methods this path answers, from the OpenAPI document when the platform has one. */
+    private String allowed(Response original) {
+        var doc = document;
+        String path = ProblemResponses.path(uriInfo);
+        if (doc != null && path != null) {
+            String relative = uriInfo.getBaseUri().getRawPath();
+            String local = path.startsWith(relative) ? "/" + path.substring(relative.length()).replaceAll("^/+", "") : path;
+            java.util.Set<String> methods = doc.allowedMethods(local);
+            if (!methods.isEmpty()) {
+                return String.join(", ", methods);
+            }
+        }
+        return original == null ? null : original.getHeaderString(HttpHeaders.ALLOW);
     }
 
     private String path() {

@@ -79,6 +79,8 @@ public class BundleWorkflows {
                         String.join("\n  ", e.errors().stream().map(Object::toString).toList()));
             } catch (ProblemException | IOException e) {
                 LOG.error("{} could not be deployed: {}", origin, e.getMessage());
+            } catch (RuntimeException e) {
+                LOG.error("{} could not be deployed", origin, e);
             }
         }
         return origins;

@@ -86,6 +86,9 @@ public class WorkflowFileInstaller implements ArtifactInstaller {
         } catch (IOException e) {
             refused.put(name, List.of("cannot read the file: " + e.getMessage()));
             LOG.error("Cannot read {}", artifact, e);
+        } catch (RuntimeException e) {
+            refused.put(name, List.of("could not be deployed: " + e));
+            LOG.error("{} could not be deployed", name, e);
         }
     }
 

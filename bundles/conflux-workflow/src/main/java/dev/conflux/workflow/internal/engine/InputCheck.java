@@ -33,8 +33,8 @@ public final class InputCheck {
         if (schema == null || schema.isEmpty()) {
             return;
         }
-        JsonSchema compiled = COMPILED.computeIfAbsent(schema, s -> factory().getSchema(JSON.valueToTree(s)));
-        Set<ValidationMessage> messages = compiled.validate(JSON.valueToTree(inputs == null ? Map.of() : inputs));
+        JsonSchema compiled = COMPILED.computeIfAbsent(schema, s -> withValidatorLoader(() -> FACTORY.getSchema(JSON.valueToTree(s))));
+        Set<ValidationMessage> messages = withValidatorLoader(() -> compiled.validate(JSON.valueToTree(inputs == null ? Map.of() : inputs)));
         if (!messages.isEmpty()) {
             List<String> errors = messages.stream().map(ValidationMessage::getMessage).sorted().toList();
             throw new ProblemException(Problem.of(ProblemType.INVALID_REQUEST, "The run's input does not fit the workflow's input schema: "
@@ -44,17 +44,35 @@ public final class InputCheck {
 
     /** What is wrong with a schema itself, checked against the draft 2020-12 meta-schema; empty when it is valid. */
     public static List<String> schemaProblems(Map<String, Object> schema) {
-        JsonSchema meta = factory().getSchema(SchemaLocation.of(SchemaId.V202012));
-        return meta.validate(JSON.valueToTree(schema)).stream().map(ValidationMessage::getMessage).sorted().toList();
+        return withValidatorLoader(() -> META.get().validate(JSON.valueToTree(schema)).stream()
+                .map(ValidationMessage::getMessage).sorted().toList());
     }
 
-    private static JsonSchemaFactory factory() {
+    private static final JsonSchemaFactory FACTORY = withValidatorLoader(() -> JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012));
+    private static final java.util.function.Supplier<JsonSchema> META = new java.util.function.Supplier<>() {
+        private volatile JsonSchema meta;
+
+        @Override
+        public JsonSchema get() {
+            JsonSchema loaded = meta;
+            if (loaded == null) {
+                loaded = FACTORY.getSchema(SchemaLocation.of(SchemaId.V202012));
+                meta = loaded;
+            }
+            return loaded;
+        }
+    };
+
+    /**
+     * Runs {@code work} with the validator's own class loader as the context class loader: it loads
+     * its meta-schemas as resources through that loader, which in OSGi is some other bundle's.
+     */
+    private static <T> T withValidatorLoader(java.util.function.Supplier<T> work) {
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
-        // the validator loads its meta-schemas as resources of its own bundle
         thread.setContextClassLoader(JsonSchemaFactory.class.getClassLoader());
         try {
-            return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
+            return work.get();
         } finally {
             thread.setContextClassLoader(previous);
         }
