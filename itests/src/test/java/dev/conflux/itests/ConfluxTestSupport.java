@@ -78,7 +78,7 @@ public abstract class ConfluxTestSupport {
             editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.repositories", ""),
             editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.useFallbackRepositories", "false"),
             systemProperty("conflux.sample.jar").value(System.getProperty("conflux.sample.jar")),
-            systemProperty("conflux.sample.workflow.text").value(readSample()),
+            systemProperty("conflux.sample.workflow").value(System.getProperty("conflux.sample.workflow")),
             // what bin/karaf adds on Java 9+; Pax Exam starts java itself and adds none of it
             vmOptions(
                     "-Djdk.util.zip.disableZip64ExtraFieldValidation=true",
@@ -108,7 +108,11 @@ public abstract class ConfluxTestSupport {
         };
     }
 
-    private static String readSample() {
+    /**
+     * The reference workflow, samples/workflows/order-intake.yaml, read inside the container (a
+     * system property would not do: Karaf resolves the ${...} placeholders in it).
+     */
+    protected static String sampleWorkflow() {
         try {
             return Files.readString(Paths.get(System.getProperty("conflux.sample.workflow")));
         } catch (IOException e) {

@@ -29,8 +29,8 @@ public class WorkflowDefinitionsIT extends ConfluxTestSupport {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** The reference workflow: samples/workflows/order-intake.yaml, read in the test JVM and handed to the container. */
-    static final String ORDER_INTAKE = System.getProperty("conflux.sample.workflow.text");
+    /** The reference workflow: samples/workflows/order-intake.yaml. */
+    static final String ORDER_INTAKE = sampleWorkflow();
 
     @Before
     public void up() {
