@@ -91,7 +91,7 @@ final class ConfluxSide {
                     future.complete(null);
                 }
             }
-        }, new RunEngine.Settings(64, 0, Duration.ofMinutes(1)));
+        }, new RunEngine.Settings(Integer.getInteger("bench.workers", 64), 0, Duration.ofMinutes(1)));
         try {
             run(engine, done, lastStepEnd, Math.min(runs, 300), concurrency); // warm-up
             samples.set(0);

@@ -26,7 +26,8 @@ public final class EngineBenchmark {
         List<String> ratios = new ArrayList<>();
         for (int concurrency : CONCURRENCY) {
             ConfluxSide.Result conflux = ConfluxSide.measure(work.resolve("conflux-" + concurrency), runs, concurrency);
-            CamundaSide.Result camunda = CamundaSide.measure(work.resolve("camunda-" + concurrency), runs, concurrency);
+            CamundaSide.Result camunda = Boolean.getBoolean("bench.skipCamunda") ? new CamundaSide.Result(Double.NaN)
+                    : CamundaSide.measure(work.resolve("camunda-" + concurrency), runs, concurrency);
             System.out.printf(Locale.ROOT, "concurrency %3d: conflux %8.1f runs/s (step overhead p50 %.2f ms, p99 %.2f ms) | "
                     + "camunda7 %8.1f instances/s%n", concurrency, conflux.perSecond(), conflux.p50Millis(), conflux.p99Millis(),
                     camunda.perSecond());
