@@ -203,8 +203,10 @@ public class WorkflowRunsIT extends ConfluxTestSupport {
         assertTrue(invalid.body(), invalid.body().contains("WorkflowFault"));
         assertTrue(invalid.body(), invalid.body().contains("<type>urn:conflux:problem:validation-failed</type>"));
         assertTrue(invalid.body(), invalid.body().contains("<line>1</line>"));
+        assertTrue(invalid.body(), invalid.body().contains("<faultcode>soap:Client</faultcode>"));
         HttpResponse<String> missing = soap("<w:getRun><runId>no-such-run</runId></w:getRun>");
         assertTrue(missing.body(), missing.body().contains("<status>404</status>"));
+        assertTrue(missing.body(), missing.body().contains("<faultcode>soap:Client</faultcode>"));
         assertTrue(soap("<w:resume><runId>" + runId + "</runId></w:resume>").body().contains("<status>409</status>"));
     }
 

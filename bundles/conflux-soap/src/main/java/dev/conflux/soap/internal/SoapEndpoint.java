@@ -34,6 +34,7 @@ public class SoapEndpoint {
             factory.setServiceClass(WorkflowSoapService.class);
             factory.setServiceBean(new WorkflowSoapService(workflows));
             factory.setAddress(ADDRESS);
+            factory.getOutFaultInterceptors().add(new ClientFaultCodes());
             this.server = factory.create();
         } finally {
             thread.setContextClassLoader(previous);
