@@ -109,10 +109,23 @@ public final class Expressions {
      */
     public static Object evaluate(String text, Map<String, Object> variables) {
         try {
-            return TEMPLATES.createExpression(text).evaluate(new MapContext(new LinkedHashMap<>(variables)));
+            return plain(TEMPLATES.createExpression(text).evaluate(new MapContext(new LinkedHashMap<>(variables))));
         } catch (JexlException e) {
             throw new IllegalArgumentException(describe(e), e);
         }
+    }
+
+    /** JEXL's array literals ({@code [1, 2]}) come back as Java arrays; workflows see lists, as in JSON. */
+    private static Object plain(Object value) {
+        if (value != null && value.getClass().isArray()) {
+            int length = java.lang.reflect.Array.getLength(value);
+            List<Object> list = new ArrayList<>(length);
+            for (int i = 0; i < length; i++) {
+                list.add(plain(java.lang.reflect.Array.get(value, i)));
+            }
+            return list;
+        }
+        return value;
     }
 
     /** Evaluates every template inside a JSON-like tree, leaving other values as they are. */

@@ -4,7 +4,6 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledFuture;
 
 import dev.conflux.api.workflow.RunState;
@@ -33,6 +32,8 @@ final class ActiveRun {
     final java.util.List<Journal.Write> writes = new java.util.ArrayList<>();
     /** What to do once {@link #writes} are committed: start attempts, publish events. */
     final java.util.List<Runnable> afterCommit = new java.util.ArrayList<>();
+    /** What to undo when {@link #writes} cannot be committed (give back concurrency slots). */
+    final java.util.List<Runnable> onCommitFailure = new java.util.ArrayList<>();
 
     ActiveRun(String runId, WorkflowDefinition definition, int version, Map<String, Object> inputs, String trigger,
             Instant createdAt, RunState state) {
@@ -45,7 +46,36 @@ final class ActiveRun {
         this.state = state;
     }
 
-    /** One running attempt: its thread's future, its cancellation signal and its timeout. */
-    record Attempt(int number, Future<?> future, CancellationSignal cancellation, ScheduledFuture<?> timeout) {
+    /** One running attempt: the worker running it, its cancellation signal and its timeout. */
+    record Attempt(int number, Worker worker, CancellationSignal cancellation, ScheduledFuture<?> timeout) {
+    }
+
+    /**
+     * The thread that runs an attempt, once it runs. Stopping an attempt interrupts that thread;
+     * the task itself is never cancelled, so it always runs and always gives its slot back.
+     */
+    static final class Worker {
+        private Thread thread;
+        private boolean done;
+
+        synchronized boolean enter() {
+            if (done) {
+                return false;
+            }
+            thread = Thread.currentThread();
+            return true;
+        }
+
+        synchronized void leave() {
+            thread = null;
+            done = true;
+            Thread.interrupted(); // an interrupt meant for this attempt must not reach the worker's next task
+        }
+
+        synchronized void interrupt() {
+            if (thread != null) {
+                thread.interrupt();
+            }
+        }
     }
 }

@@ -13,7 +13,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -228,7 +227,10 @@ public final class RunEngine implements AutoCloseable {
                 run.writes.add(store.saveStep(run.runId, record, true));
             }
             run.afterCommit.add(() -> publishRun(run, null));
-            active.put(run.runId, run);
+            ActiveRun existing = active.putIfAbsent(run.runId, run);
+            if (existing != null) {
+                return view(existing); // started meanwhile with the same id
+            }
             // the first steps are decided now and committed with the run itself: one commit, not two
             advanceLocked(run);
             stored = flush(run);
@@ -236,7 +238,7 @@ public final class RunEngine implements AutoCloseable {
         try {
             stored.join();
         } catch (java.util.concurrent.CompletionException e) {
-            active.remove(run.runId);
+            active.remove(run.runId, run);
             throw new IllegalStateException("the run could not be stored: " + e.getCause().getMessage(), e.getCause());
         }
         scheduleRunTimeout(run);
@@ -320,6 +322,9 @@ public final class RunEngine implements AutoCloseable {
         RunState before = view.state();
         ActiveRun run = new ActiveRun(view.runId(), definition, view.version(), view.inputs(), view.trigger(), view.createdAt(),
                 RunState.RUNNING);
+        if (active.putIfAbsent(runId, run) != null) {
+            throw ProblemException.conflict("run " + runId + " is being retried already");
+        }
         List<Journal.Write> writes = new ArrayList<>();
         synchronized (run) {
             List<String> dropped = restoreSteps(run, stored.steps(), true);
@@ -331,8 +336,12 @@ public final class RunEngine implements AutoCloseable {
             }
             writes.add(store.updateRun(run));
         }
-        commit(writes).join();
-        active.put(run.runId, run);
+        try {
+            commit(writes).join();
+        } catch (java.util.concurrent.CompletionException e) {
+            active.remove(runId, run);
+            throw new IllegalStateException("the retry could not be stored: " + e.getCause().getMessage(), e.getCause());
+        }
         publishRun(run, before);
         scheduleRunTimeout(run);
         dispatch.execute(() -> advance(run));
@@ -406,12 +415,17 @@ public final class RunEngine implements AutoCloseable {
         }
         List<Journal.Write> writes = new ArrayList<>(run.writes);
         List<Runnable> actions = new ArrayList<>(run.afterCommit);
+        List<Runnable> undo = new ArrayList<>(run.onCommitFailure);
         run.writes.clear();
         run.afterCommit.clear();
+        run.onCommitFailure.clear();
         CompletableFuture<Void> committed = writes.isEmpty() ? CompletableFuture.completedFuture(null) : commit(writes);
         return committed.whenCompleteAsync((ok, error) -> {
             if (error != null) {
+                // memory is now ahead of the database: stop working on the run; recovery resumes it from what was stored
                 LOG.error("Run {}: a state change could not be stored; the run continues after the engine restarts", run.runId, error);
+                active.remove(run.runId, run);
+                undo.forEach(Runnable::run);
                 return;
             }
             for (Runnable action : actions) {
@@ -427,7 +441,7 @@ public final class RunEngine implements AutoCloseable {
     private boolean tryStart(ActiveRun run, StepRecord step, List<StepDefinition> phase) {
         StepDefinition definition = step.definition;
         if (step.state == StepState.RETRY_WAIT) {
-            return step.dueAt != null && !step.dueAt.isAfter(Instant.now()) && startAttempt(run, step);
+            return retryIfDue(run, step);
         }
         if (step.itemKeys == null) {
             for (String need : definition.needs()) {
@@ -456,6 +470,30 @@ public final class RunEngine implements AutoCloseable {
             }
         }
         return startAttempt(run, step);
+    }
+
+    /** Starts a RETRY_WAIT step whose delay is over; otherwise makes sure a timer wakes the run when it is. */
+    private boolean retryIfDue(ActiveRun run, StepRecord step) {
+        Instant now = Instant.now();
+        if (step.dueAt == null || !step.dueAt.isAfter(now)) {
+            return startAttempt(run, step);
+        }
+        wakeAt(run, step, Duration.between(now, step.dueAt));
+        return false;
+    }
+
+    /** One pending timer per step at most: after a restart the timers of the previous engine are gone. */
+    private void wakeAt(ActiveRun run, StepRecord step, Duration delay) {
+        if (step.wakeScheduled) {
+            return;
+        }
+        step.wakeScheduled = true;
+        timers.schedule(() -> dispatch.execute(() -> {
+            synchronized (run) {
+                step.wakeScheduled = false;
+            }
+            advance(run);
+        }), Math.max(1, delay.toMillis() + 1), TimeUnit.MILLISECONDS);
     }
 
     /** A foreach step: evaluates its list and makes one record per item. */
@@ -514,15 +552,12 @@ public final class RunEngine implements AutoCloseable {
         boolean progressed = false;
         for (String key : parent.itemKeys) {
             StepRecord item = run.steps.get(key);
-            if (busy >= parent.definition.concurrency()) {
-                break;
-            }
-            if (item.state == StepState.PENDING || item.state == StepState.WAITING_FOR_STEP_TYPE
-                    || item.state == StepState.RETRY_WAIT && item.dueAt != null && !item.dueAt.isAfter(Instant.now())) {
-                if (startAttempt(run, item)) {
-                    busy++;
-                    progressed = true;
-                }
+            if (item.state == StepState.RETRY_WAIT) {
+                progressed |= retryIfDue(run, item); // already counted as busy
+            } else if ((item.state == StepState.PENDING || item.state == StepState.WAITING_FOR_STEP_TYPE)
+                    && busy < parent.definition.concurrency() && startAttempt(run, item)) {
+                busy++;
+                progressed = true;
             }
         }
         return progressed;
@@ -537,6 +572,9 @@ public final class RunEngine implements AutoCloseable {
         if (!acquireSlot(run.definition.id())) {
             if (!waitingForSlot.contains(run.runId)) {
                 waitingForSlot.add(run.runId);
+            }
+            if (runningAttempts.get() < settings.maxConcurrentSteps()) {
+                dispatch.execute(() -> advance(run)); // a slot came free between the try and the queueing
             }
             return false;
         }
@@ -560,18 +598,21 @@ public final class RunEngine implements AutoCloseable {
         StepType stepType = type.get();
         CancellationSignal signal = new CancellationSignal();
         run.writes.add(store.saveStep(run.runId, step, false));
+        String workflowId = run.definition.id();
+        run.onCommitFailure.add(() -> releaseSlot(workflowId));
         run.afterCommit.add(() -> {
             synchronized (run) {
                 if (step.state != StepState.RUNNING || step.attempt != attempt || run.state == RunState.CANCELLED) {
                     releaseSlot(run.definition.id());
                     return;
                 }
-                Future<?> future = workers.submit(() -> execute(run, step, attempt, stepType, inputs, signal));
+                ActiveRun.Worker worker = new ActiveRun.Worker();
+                workers.execute(() -> execute(run, step, attempt, stepType, inputs, signal, worker));
                 var timeout = step.definition.timeout() == null ? null : timers.schedule(() -> {
                     signal.cancel("timed out after " + step.definition.timeout().toMillis() + " ms");
-                    future.cancel(true);
+                    worker.interrupt();
                 }, step.definition.timeout().toMillis(), TimeUnit.MILLISECONDS);
-                run.running.put(step.key, new ActiveRun.Attempt(attempt, future, signal, timeout));
+                run.running.put(step.key, new ActiveRun.Attempt(attempt, worker, signal, timeout));
             }
             publishStep(run, step);
         });
@@ -579,19 +620,28 @@ public final class RunEngine implements AutoCloseable {
     }
 
     private void execute(ActiveRun run, StepRecord step, int attempt, StepType type, Map<String, Object> inputs,
-            CancellationSignal signal) {
+            CancellationSignal signal, ActiveRun.Worker worker) {
         StepResult result;
         try {
-            result = type.execute(context(run, step, attempt, inputs, signal));
-            if (result == null) {
-                result = StepResult.retryableFailure("step type '" + type.name() + "' returned no result");
+            if (!worker.enter() || signal.isCancelled()) {
+                result = StepResult.retryableFailure(signal.reason() != null ? signal.reason() : "stopped before it started");
+            } else {
+                result = type.execute(context(run, step, attempt, inputs, signal));
+                if (result == null) {
+                    result = StepResult.retryableFailure("step type '" + type.name() + "' returned no result");
+                } else if (result instanceof StepResult.Success success && success.output() != null) {
+                    RunStore.json(success.output()); // an output that cannot be stored fails the step, not the run's bookkeeping
+                }
             }
+        } catch (IllegalArgumentException notStorable) {
+            result = StepResult.permanentFailure("the step's output cannot be stored as JSON: " + notStorable.getMessage());
         } catch (InterruptedException e) {
             result = StepResult.retryableFailure(signal.reason() != null ? signal.reason() : "interrupted");
         } catch (RuntimeException | LinkageError e) {
             LOG.warn("Step type '{}' threw in run {} step {}", type.name(), run.runId, step.key, e);
             result = StepResult.retryableFailure("step type '" + type.name() + "' threw " + e);
         } finally {
+            worker.leave();
             releaseSlot(run.definition.id());
         }
         if (signal.isCancelled() && result instanceof StepResult.Success) {
@@ -627,10 +677,8 @@ public final class RunEngine implements AutoCloseable {
                 step.error = failure.message();
                 step.dueAt = Instant.now().plus(delay);
                 run.writes.add(store.saveStep(run.runId, step, false));
-                run.afterCommit.add(() -> {
-                    publishStep(run, step);
-                    timers.schedule(() -> dispatch.execute(() -> advance(run)), delay.toMillis(), TimeUnit.MILLISECONDS);
-                });
+                run.afterCommit.add(() -> publishStep(run, step));
+                wakeAt(run, step, delay);
                 flush(run);
                 return;
             }
@@ -661,15 +709,13 @@ public final class RunEngine implements AutoCloseable {
             step.waitingSince = now;
             LOG.warn("Run {} step {} waits: no bundle provides step type '{}'", run.runId, step.key, step.definition.type());
             run.writes.add(store.saveStep(run.runId, step, false));
-            run.afterCommit.add(() -> {
-                publishStep(run, step);
-                timers.schedule(() -> dispatch.execute(() -> advance(run)), settings.stepTypeWaitLimit().toMillis() + 10,
-                        TimeUnit.MILLISECONDS);
-            });
+            run.afterCommit.add(() -> publishStep(run, step));
+            wakeAt(run, step, settings.stepTypeWaitLimit());
             return false;
         }
         if (step.waitingSince == null) {
             step.waitingSince = now; // recovered after a restart: the wait starts again
+            wakeAt(run, step, settings.stepTypeWaitLimit());
         }
         if (!step.waitingSince.plus(settings.stepTypeWaitLimit()).isAfter(now)) {
             return conclude(run, step, StepState.FAILED, null, "no installed bundle provides step type '" + step.definition.type()
@@ -766,7 +812,7 @@ public final class RunEngine implements AutoCloseable {
     private void stopAttempts(ActiveRun run, String why) {
         for (ActiveRun.Attempt attempt : run.running.values()) {
             attempt.cancellation().cancel(why);
-            attempt.future().cancel(true);
+            attempt.worker().interrupt();
             if (attempt.timeout() != null) {
                 attempt.timeout().cancel(false);
             }

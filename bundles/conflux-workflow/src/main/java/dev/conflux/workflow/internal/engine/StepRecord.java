@@ -21,6 +21,8 @@ final class StepRecord {
     Instant dueAt;
     /** When it started waiting for its step type, for the wait limit. */
     Instant waitingSince;
+    /** A timer will call advance for this step (retry due, step type wait limit); not persisted. */
+    boolean wakeScheduled;
     /** For a foreach step: its items' keys in order, once the list was evaluated. */
     java.util.List<String> itemKeys;
 

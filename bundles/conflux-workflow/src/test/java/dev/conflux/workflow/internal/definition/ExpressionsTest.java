@@ -27,6 +27,11 @@ public class ExpressionsTest {
     }
 
     @Test
+    public void arrayLiteralsAreLists() {
+        assertEquals(List.of(1, 2, 3), Expressions.evaluate("${[1, 2, 3]}", data));
+    }
+
+    @Test
     public void templatesInterpolate() {
         assertEquals("order o-17 checked", Expressions.evaluate("order ${inputs.orderId} checked", data));
         assertEquals(Map.of("m", "o-17/r-1", "n", 5),

@@ -174,6 +174,42 @@ public class RunEngineTest {
     }
 
     @Test
+    public void foreachItemsWaitingForARetryAreNotStarvedByTheConcurrencyLimit() {
+        Map<Object, AtomicInteger> calls = new ConcurrentHashMap<>();
+        types.put("first-fails", step("first-fails", ctx -> calls.computeIfAbsent(ctx.inputs().get("n"), k -> new AtomicInteger())
+                .incrementAndGet() == 1 ? StepResult.retryableFailure("busy") : StepResult.success(ctx.inputs().get("n"))));
+        deploy("id: items\nsteps:\n  - {id: a, type: first-fails, foreach: \"${[1, 2, 3]}\", concurrency: 1,"
+                + " with: {n: \"${item}\"}, retry: {max: 2, initial: 20ms, jitter: false}}\n");
+        RunView done = await(engine.start("items", Map.of(), "api").runId(), r -> r.state().isFinished());
+        assertEquals(done.error(), RunState.SUCCEEDED, done.state());
+        assertEquals(List.of(1, 2, 3), step(done, "a", null).output());
+    }
+
+    @Test
+    public void aRetryThatWasWaitingWhenTheEngineStoppedIsStillMadeAfterARestart() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        types.put("once-busy", step("once-busy", ctx -> calls.incrementAndGet() == 1 ? StepResult.retryableFailure("busy") : StepResult.success("ok")));
+        deploy("id: patient\nsteps:\n  - {id: a, type: once-busy, retry: {max: 1, initial: 1s, jitter: false}}\n");
+        String runId = engine.start("patient", Map.of(), "api").runId();
+        await(runId, r -> step(r, "a", null).state() == StepState.RETRY_WAIT);
+        engine.close();
+        engine = newEngine();
+        engine.recover();
+        RunView done = await(runId, r -> r.state().isFinished());
+        assertEquals(RunState.SUCCEEDED, done.state());
+        assertEquals(2, step(done, "a", null).attempt());
+    }
+
+    @Test
+    public void anOutputThatCannotBeStoredFailsTheStepInsteadOfStallingTheRun() {
+        types.put("odd", step("odd", ctx -> StepResult.success(new Object())));
+        deploy("id: odd\nsteps:\n  - {id: a, type: odd}\n");
+        RunView done = await(engine.start("odd", Map.of(), "api").runId(), r -> r.state().isFinished());
+        assertEquals(RunState.FAILED, done.state());
+        assertTrue(step(done, "a", null).error(), step(done, "a", null).error().startsWith("the step's output cannot be stored as JSON"));
+    }
+
+    @Test
     public void aStepPastItsTimeoutIsCancelledAndCountsAsAFailedAttempt() {
         deploy("id: slow\nsteps:\n  - {id: a, type: delay, timeout: 100ms, with: {duration: 10s}, retry: {max: 1, initial: 10ms}}\n");
         long start = System.nanoTime();
