@@ -300,8 +300,15 @@ public final class RunEngine implements AutoCloseable {
     }
 
     public RunView retry(String runId) {
-        if (active.containsKey(runId)) {
-            throw ProblemException.conflict("run " + runId + " has not finished; only a FAILED or CANCELLED run can be retried");
+        ActiveRun current = active.get(runId);
+        if (current != null) {
+            synchronized (current) {
+                if (!current.state.isFinished()) {
+                    throw ProblemException.conflict("run " + runId + " has not finished; only a FAILED or CANCELLED run can be retried");
+                }
+            }
+            // it has just finished and is still being put away: the database decides below
+            active.remove(runId, current);
         }
         RunStore.StoredRun stored;
         try {
@@ -769,7 +776,7 @@ public final class RunEngine implements AutoCloseable {
         if (run.runTimeout != null) {
             run.runTimeout.cancel(false);
         }
-        active.remove(run.runId);
+        active.remove(run.runId, run);
         publishRun(run, before);
         LOG.debug("Run {} of '{}' {}", run.runId, run.definition.id(), run.state);
     }
