@@ -143,7 +143,7 @@ public class RunEngineTest {
         String other = engine.start("other", Map.of(), "api").runId();
         assertEquals(RunState.SUCCEEDED, await(other, r -> r.state().isFinished()).state());
         assertEquals(RunState.SUCCEEDED, await(wide, r -> r.state().isFinished()).state());
-        assertEquals(2, most.get());
+        assertTrue("at most 2 of the 4 independent steps ran at once, saw " + most.get(), most.get() <= 2);
     }
 
     @Test
