@@ -136,14 +136,26 @@ public class ConfluxWorkflowService implements WorkflowService {
         return query(() -> runs.get(runId)).map(this::inDefinitionOrder);
     }
 
-    /** Steps as the workflow lists them (onFailure last), each foreach step followed by its items. */
+    /**
+     * Steps as the workflow lists them (onFailure last), each foreach step followed by its items;
+     * steps that have not started yet (which have no row until they first change state) as PENDING.
+     */
     private RunView inDefinitionOrder(RunView run) {
         Map<String, Integer> order = new java.util.HashMap<>();
+        List<dev.conflux.api.workflow.StepView> steps = new java.util.ArrayList<>(run.steps());
         definitions.version(run.workflowId(), run.version()).ifPresent(definition -> {
             definition.steps().forEach(step -> order.putIfAbsent(step.id(), order.size()));
             definition.onFailure().forEach(step -> order.putIfAbsent(step.id(), order.size()));
+            java.util.Set<String> present = new java.util.HashSet<>();
+            run.steps().forEach(step -> present.add(step.stepId()));
+            for (var step : definition.steps()) {
+                if (!present.contains(step.id())) {
+                    steps.add(new dev.conflux.api.workflow.StepView(step.id(), null, step.type(),
+                            run.state().isFinished() ? dev.conflux.api.workflow.StepState.SKIPPED : dev.conflux.api.workflow.StepState.PENDING,
+                            0, null, null, null, null));
+                }
+            }
         });
-        List<dev.conflux.api.workflow.StepView> steps = new java.util.ArrayList<>(run.steps());
         steps.sort(java.util.Comparator.<dev.conflux.api.workflow.StepView>comparingInt(s -> order.getOrDefault(s.stepId(), Integer.MAX_VALUE))
                 .thenComparingInt(s -> s.item() == null ? -1 : s.item()));
         return new RunView(run.runId(), run.workflowId(), run.version(), run.state(), run.inputs(), run.error(), run.trigger(),

@@ -223,8 +223,7 @@ public final class RunEngine implements AutoCloseable {
             run.writes.add(store.insertRun(run));
             for (StepDefinition step : run.definition.steps()) {
                 StepRecord record = new StepRecord(step, null, null);
-                run.steps.put(record.key, record);
-                run.writes.add(store.saveStep(run.runId, record, true));
+                run.steps.put(record.key, record); // stored when it first changes state
             }
             run.afterCommit.add(() -> publishRun(run, null));
             ActiveRun existing = active.putIfAbsent(run.runId, run);
@@ -286,7 +285,7 @@ public final class RunEngine implements AutoCloseable {
                     step.state = StepState.CANCELLED;
                     step.endedAt = Instant.now();
                     step.error = "the run was cancelled";
-                    writes.add(store.saveStep(run.runId, step, false));
+                    writes.add(store.saveStep(run.runId, step));
                 }
             }
             stopAttempts(run, "the run was cancelled");
@@ -339,7 +338,7 @@ public final class RunEngine implements AutoCloseable {
                 writes.add(store.deleteSteps(run.runId, dropped));
             }
             for (StepRecord step : run.steps.values()) {
-                writes.add(store.saveStep(run.runId, step, false));
+                writes.add(store.saveStep(run.runId, step));
             }
             writes.add(store.updateRun(run));
         }
@@ -523,11 +522,10 @@ public final class RunEngine implements AutoCloseable {
             StepRecord item = new StepRecord(step.definition, i, items.get(i));
             run.steps.put(item.key, item);
             step.itemKeys.add(item.key);
-            run.writes.add(store.saveStep(run.runId, item, true));
         }
         step.state = StepState.RUNNING;
         step.startedAt = Instant.now();
-        run.writes.add(store.saveStep(run.runId, step, false));
+        run.writes.add(store.saveStep(run.runId, step));
         run.afterCommit.add(() -> publishStep(run, step));
         return true;
     }
@@ -604,7 +602,7 @@ public final class RunEngine implements AutoCloseable {
         int attempt = step.attempt;
         StepType stepType = type.get();
         CancellationSignal signal = new CancellationSignal();
-        run.writes.add(store.saveStep(run.runId, step, false));
+        run.writes.add(store.saveStep(run.runId, step));
         String workflowId = run.definition.id();
         run.onCommitFailure.add(() -> releaseSlot(workflowId));
         run.afterCommit.add(() -> {
@@ -683,7 +681,7 @@ public final class RunEngine implements AutoCloseable {
                 step.state = StepState.RETRY_WAIT;
                 step.error = failure.message();
                 step.dueAt = Instant.now().plus(delay);
-                run.writes.add(store.saveStep(run.runId, step, false));
+                run.writes.add(store.saveStep(run.runId, step));
                 run.afterCommit.add(() -> publishStep(run, step));
                 wakeAt(run, step, delay);
                 flush(run);
@@ -704,7 +702,7 @@ public final class RunEngine implements AutoCloseable {
         step.error = error;
         step.endedAt = Instant.now();
         step.dueAt = null;
-        run.writes.add(store.saveStep(run.runId, step, false));
+        run.writes.add(store.saveStep(run.runId, step));
         run.afterCommit.add(() -> publishStep(run, step));
         return true;
     }
@@ -715,7 +713,7 @@ public final class RunEngine implements AutoCloseable {
             step.state = StepState.WAITING_FOR_STEP_TYPE;
             step.waitingSince = now;
             LOG.warn("Run {} step {} waits: no bundle provides step type '{}'", run.runId, step.key, step.definition.type());
-            run.writes.add(store.saveStep(run.runId, step, false));
+            run.writes.add(store.saveStep(run.runId, step));
             run.afterCommit.add(() -> publishStep(run, step));
             wakeAt(run, step, settings.stepTypeWaitLimit());
             return false;
@@ -751,7 +749,6 @@ public final class RunEngine implements AutoCloseable {
             for (StepDefinition definition : run.definition.onFailure()) {
                 StepRecord step = new StepRecord(definition, null, null);
                 run.steps.put(step.key, step);
-                run.writes.add(store.saveStep(run.runId, step, true));
             }
             run.writes.add(store.updateRun(run));
             return true;
@@ -802,7 +799,7 @@ public final class RunEngine implements AutoCloseable {
                     step.state = step.state == StepState.RUNNING ? StepState.FAILED : StepState.CANCELLED;
                     step.error = run.error;
                     step.endedAt = Instant.now();
-                    writes.add(store.saveStep(run.runId, step, false));
+                    writes.add(store.saveStep(run.runId, step));
                 }
             }
             stopAttempts(run, run.error);
@@ -934,6 +931,7 @@ public final class RunEngine implements AutoCloseable {
     }
 
     private static void apply(StepRecord step, RunStore.StepRow row) {
+        step.stored = true;
         step.state = row.state();
         step.attempt = row.attempt();
         step.output = row.output();

@@ -105,8 +105,13 @@ final class RunStore {
     private static final String UPDATE_STEP = "UPDATE wf_step SET state = ?, attempt = ?, output = ?, error = ?, "
             + "started_at = ?, ended_at = ?, due_at = ? WHERE run_id = ? AND step_key = ?";
 
-    /** Inserts or updates a step's row with the record's current values (captured now, written later). */
-    Journal.Write saveStep(String runId, StepRecord step, boolean insert) {
+    /**
+     * Writes a step's row with the record's current values (captured now, written later): an insert
+     * the first time, an update after that.
+     */
+    Journal.Write saveStep(String runId, StepRecord step) {
+        boolean insert = !step.stored;
+        step.stored = true;
         String state = step.state.name();
         int attempt = step.attempt;
         String output = step.output == null ? null : json(step.output);

@@ -21,6 +21,8 @@ final class StepRecord {
     Instant dueAt;
     /** When it started waiting for its step type, for the wait limit. */
     Instant waitingSince;
+    /** Whether the step has a row yet: a step is stored when it first changes state, not when its run starts. */
+    boolean stored;
     /** A timer will call advance for this step (retry due, step type wait limit); not persisted. */
     boolean wakeScheduled;
     /** For a foreach step: its items' keys in order, once the list was evaluated. */
