@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * Conflux's workflow engine against Camunda 7 embedded, in one JVM with one heap, on H2 file
@@ -46,9 +45,5 @@ public final class EngineBenchmark {
         long[] sorted = samples.clone();
         Arrays.sort(sorted);
         return sorted[Math.min(sorted.length - 1, (int) Math.floor(q * sorted.length))] / 1_000_000.0;
-    }
-
-    static Map<String, Object> noInputs() {
-        return Map.of();
     }
 }

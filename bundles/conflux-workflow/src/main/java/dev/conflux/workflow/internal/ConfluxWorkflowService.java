@@ -171,7 +171,7 @@ public class ConfluxWorkflowService implements WorkflowService {
 
     @Override
     public List<RunLogLine> runLogs(String runId, int offset, int limit) {
-        if (getRun(runId).isEmpty()) {
+        if (query(() -> runs.get(runId)).isEmpty()) {
             throw ProblemException.notFound("no run " + runId);
         }
         return query(() -> runs.logs(runId, Math.max(0, offset), Math.max(1, Math.min(10_000, limit))));

@@ -311,18 +311,14 @@ public final class RunEngine implements AutoCloseable {
         }
         RunStore.StoredRun stored;
         try {
-            Optional<RunView> found = store.get(runId);
-            if (found.isEmpty()) {
-                throw ProblemException.notFound("no run " + runId);
-            }
-            if (found.get().state() != RunState.FAILED && found.get().state() != RunState.CANCELLED) {
-                throw ProblemException.conflict("run " + runId + " is " + found.get().state() + "; only a FAILED or CANCELLED run can be retried");
-            }
-            stored = store.stored(runId);
+            stored = store.stored(runId).orElseThrow(() -> ProblemException.notFound("no run " + runId));
         } catch (java.sql.SQLException e) {
             throw new IllegalStateException("cannot read run " + runId + ": " + e.getMessage(), e);
         }
         RunView view = stored.run();
+        if (view.state() != RunState.FAILED && view.state() != RunState.CANCELLED) {
+            throw ProblemException.conflict("run " + runId + " is " + view.state() + "; only a FAILED or CANCELLED run can be retried");
+        }
         WorkflowDefinition definition = definitions.version(view.workflowId(), view.version())
                 .orElseThrow(() -> ProblemException.conflict("the workflow version of run " + runId + " is gone"));
         RunState before = view.state();
@@ -627,6 +623,7 @@ public final class RunEngine implements AutoCloseable {
     private void execute(ActiveRun run, StepRecord step, int attempt, StepType type, Map<String, Object> inputs,
             CancellationSignal signal, ActiveRun.Worker worker) {
         StepResult result;
+        String outputJson = null;
         try {
             if (!worker.enter() || signal.isCancelled()) {
                 result = StepResult.retryableFailure(signal.reason() != null ? signal.reason() : "stopped before it started");
@@ -635,7 +632,8 @@ public final class RunEngine implements AutoCloseable {
                 if (result == null) {
                     result = StepResult.retryableFailure("step type '" + type.name() + "' returned no result");
                 } else if (result instanceof StepResult.Success success && success.output() != null) {
-                    RunStore.json(success.output()); // an output that cannot be stored fails the step, not the run's bookkeeping
+                    // serialised once, here: an output that cannot be stored fails the step, not the run's bookkeeping
+                    outputJson = RunStore.json(success.output());
                 }
             }
         } catch (IllegalArgumentException notStorable) {
@@ -653,11 +651,11 @@ public final class RunEngine implements AutoCloseable {
             result = StepResult.retryableFailure(signal.reason());
         }
         if (!stopping) {
-            finishAttempt(run, step, attempt, result); // on this worker: one thread hop less per step
+            finishAttempt(run, step, attempt, result, outputJson); // on this worker: one thread hop less per step
         }
     }
 
-    private void finishAttempt(ActiveRun run, StepRecord step, int attempt, StepResult result) {
+    private void finishAttempt(ActiveRun run, StepRecord step, int attempt, StepResult result, String outputJson) {
         synchronized (run) {
             ActiveRun.Attempt running = run.running.get(step.key);
             if (running != null && running.number() == attempt) {
@@ -670,7 +668,7 @@ public final class RunEngine implements AutoCloseable {
                 return;
             }
             if (result instanceof StepResult.Success success) {
-                conclude(run, step, StepState.SUCCEEDED, success.output(), null);
+                conclude(run, step, StepState.SUCCEEDED, success.output(), outputJson, null);
                 advanceLocked(run);
                 flush(run);
                 return;
@@ -697,8 +695,14 @@ public final class RunEngine implements AutoCloseable {
 
     /** Records a step's final state; the run advances once it is committed. */
     private boolean conclude(ActiveRun run, StepRecord step, StepState state, Object output, String error) {
+        return conclude(run, step, state, output, null, error);
+    }
+
+    /** As {@link #conclude(ActiveRun, StepRecord, StepState, Object, String)}, with the output already serialised. */
+    private boolean conclude(ActiveRun run, StepRecord step, StepState state, Object output, String outputJson, String error) {
         step.state = state;
         step.output = output;
+        step.outputJson = outputJson;
         step.error = error;
         step.endedAt = Instant.now();
         step.dueAt = null;
@@ -918,6 +922,7 @@ public final class RunEngine implements AutoCloseable {
                     step.endedAt = null;
                     step.dueAt = null;
                     step.output = null;
+                    step.outputJson = null;
                 }
             }
         }

@@ -114,7 +114,7 @@ final class RunStore {
         step.stored = true;
         String state = step.state.name();
         int attempt = step.attempt;
-        String output = step.output == null ? null : json(step.output);
+        String output = step.output == null ? null : step.outputJson != null ? step.outputJson : json(step.output);
         String error = clip(step.error);
         Instant started = step.startedAt;
         Instant ended = step.endedAt;
@@ -251,16 +251,16 @@ final class RunStore {
         }
     }
 
-    /** Any run with its step rows (to retry a finished one). */
-    StoredRun stored(String runId) throws SQLException {
+    /** Any run with its step rows (to retry a finished one), or empty. */
+    Optional<StoredRun> stored(String runId) throws SQLException {
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
                 RUN_COLUMNS + ", failure_phase FROM wf_run WHERE run_id = ?")) {
             s.setString(1, runId);
             try (ResultSet rs = s.executeQuery()) {
                 if (!rs.next()) {
-                    throw new SQLException("no run " + runId);
+                    return Optional.empty();
                 }
-                return new StoredRun(run(rs), rs.getBoolean("failure_phase"), stepRows(c, runId));
+                return Optional.of(new StoredRun(run(rs), rs.getBoolean("failure_phase"), stepRows(c, runId)));
             }
         }
     }
@@ -274,7 +274,6 @@ final class RunStore {
                 }
                 RunView run = run(rs);
                 List<StepView> steps = new ArrayList<>();
-                Map<String, String> types = new LinkedHashMap<>();
                 try (PreparedStatement st = c.prepareStatement("SELECT step_id, item_index, step_type, state, attempt, output, error, "
                         + "started_at, ended_at FROM wf_step WHERE run_id = ?")) {
                     st.setString(1, runId);
@@ -283,7 +282,6 @@ final class RunStore {
                             Integer item = r.getObject(2) == null ? null : r.getInt(2);
                             steps.add(new StepView(r.getString(1), item, r.getString(3), StepState.valueOf(r.getString(4)), r.getInt(5),
                                     parse(r.getString(6)), r.getString(7), instant(r.getTimestamp(8)), instant(r.getTimestamp(9))));
-                            types.put(r.getString(1), r.getString(3));
                         }
                     }
                 }

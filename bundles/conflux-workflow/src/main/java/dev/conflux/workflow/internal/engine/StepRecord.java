@@ -15,6 +15,8 @@ final class StepRecord {
     StepState state = StepState.PENDING;
     int attempt;
     Object output;
+    /** {@link #output} as JSON when the worker already serialised it (to check it can be stored); else null. */
+    String outputJson;
     String error;
     Instant startedAt;
     Instant endedAt;
