@@ -1,0 +1,255 @@
+package dev.conflux.security.internal;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+import javax.sql.DataSource;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.conflux.api.security.AuditEvent;
+import dev.conflux.api.security.AuditTrail;
+
+/**
+ * The audit trail as a hash chain: entry n stores the SHA-256 of its own fields and of entry n-1's
+ * hash. Editing a stored entry breaks its own hash, deleting one breaks the numbering and the link of
+ * the next. Pruning old entries records an {@code audit.prune} entry naming what went, so the chain
+ * is verified from its new start.
+ */
+public final class AuditLog implements AuditTrail {
+
+    static final String GENESIS = "0".repeat(64);
+    static final String PRUNE_ACTION = "audit.prune";
+    private static final Logger LOG = LoggerFactory.getLogger(AuditLog.class);
+
+    /** What verification found: how many entries it checked and the first broken one, if any. */
+    public record Verification(boolean intact, long checked, Long brokenAt, String problem) {
+    }
+
+    /** A page of entries, newest first. */
+    public record Query(String principal, String actionPrefix, Instant from, Instant to, int offset, int limit) {
+    }
+
+    private final DataSource dataSource;
+    private final Clock clock;
+    private long lastSeq = -1;
+    private String lastHash;
+
+    AuditLog(DataSource dataSource, Clock clock) {
+        this.dataSource = dataSource;
+        this.clock = clock;
+    }
+
+    @Override
+    public void record(AuditEvent event) {
+        try {
+            append(event);
+        } catch (RuntimeException e) {
+            LOG.error("Could not write to the audit trail: {} {} {} by {}: {}", event.action(), event.target(),
+                    event.outcome(), event.principal(), e.getMessage(), e);
+        }
+    }
+
+    /** Appends and returns the stored entry; entries are numbered without gaps. */
+    synchronized AuditEntry append(AuditEvent event) {
+        for (int attempt = 0;; attempt++) {
+            if (lastHash == null) {
+                readTail();
+            }
+            AuditEntry entry = chain(lastSeq + 1, clock.instant().truncatedTo(ChronoUnit.MILLIS), event, lastHash);
+            try {
+                insert(entry);
+                lastSeq = entry.seq();
+                lastHash = entry.hash();
+                return entry;
+            } catch (Jdbc.StoreException e) {
+                // another node appended first (or the insert failed): read the tail again and retry
+                lastHash = null;
+                if (attempt >= 2) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    static AuditEntry chain(long seq, Instant at, AuditEvent e, String prevHash) {
+        String hash = hash(seq, at, e.principal(), e.clientAddress(), e.action(), e.target(), e.outcome(), e.detail(), prevHash);
+        return new AuditEntry(seq, at, e.principal(), e.clientAddress(), e.action(), cut(e.target(), 500), e.outcome(),
+                cut(e.detail(), 1000), prevHash, hash);
+    }
+
+    static String hash(long seq, Instant at, String principal, String address, String action, String target,
+            String outcome, String detail, String prevHash) {
+        StringBuilder canonical = new StringBuilder();
+        for (Object field : new Object[] {seq, at.toEpochMilli(), principal, address, action, cut(target, 500), outcome,
+                cut(detail, 1000), prevHash}) {
+            String text = field == null ? "" : field.toString();
+            // length-prefixed, so no two different entries can write the same text
+            canonical.append(field == null ? -1 : text.length()).append(':').append(text).append('|');
+        }
+        return Secrets.sha256(canonical.toString());
+    }
+
+    public Verification verify() {
+        return Jdbc.inConnection(dataSource, c -> {
+            long checked = 0;
+            Long previousSeq = null;
+            String previousHash = null;
+            try (PreparedStatement ps = c.prepareStatement("SELECT * FROM sec_audit ORDER BY seq")) {
+                ps.setFetchSize(500);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        AuditEntry entry = entry(rs);
+                        if (previousSeq == null) {
+                            if (entry.seq() != 0 && !pruneRecorded(c, entry.seq() - 1)) {
+                                return new Verification(false, checked, entry.seq(), "the trail starts at entry "
+                                        + entry.seq() + ", but no audit.prune entry records removing the ones before it");
+                            }
+                            if (entry.seq() == 0 && !GENESIS.equals(entry.prevHash())) {
+                                return new Verification(false, checked, entry.seq(), "the first entry does not start the chain");
+                            }
+                        } else if (entry.seq() != previousSeq + 1) {
+                            return new Verification(false, checked, previousSeq + 1,
+                                    "entries " + (previousSeq + 1) + " to " + (entry.seq() - 1) + " are missing");
+                        } else if (!entry.prevHash().equals(previousHash)) {
+                            return new Verification(false, checked, entry.seq(),
+                                    "entry " + entry.seq() + " does not link to entry " + previousSeq);
+                        }
+                        String expected = hash(entry.seq(), entry.at(), entry.principal(), entry.clientAddress(),
+                                entry.action(), entry.target(), entry.outcome(), entry.detail(), entry.prevHash());
+                        if (!expected.equals(entry.hash())) {
+                            return new Verification(false, checked, entry.seq(),
+                                    "entry " + entry.seq() + " was changed after it was written");
+                        }
+                        checked++;
+                        previousSeq = entry.seq();
+                        previousHash = entry.hash();
+                    }
+                }
+            }
+            return new Verification(true, checked, null, null);
+        });
+    }
+
+    /** Deletes entries older than the cutoff and records that it did; @return how many went */
+    synchronized int prune(Instant before) {
+        Optional<AuditEntry> lastOld = Jdbc.query(dataSource,
+                "SELECT * FROM sec_audit WHERE at < ? ORDER BY seq DESC FETCH FIRST 1 ROWS ONLY",
+                ps -> ps.setTimestamp(1, Timestamp.from(before)), rs -> rs.next() ? Optional.of(entry(rs)) : Optional.empty());
+        if (lastOld.isEmpty()) {
+            return 0;
+        }
+        long upTo = lastOld.get().seq();
+        // the record of the pruning is written first, so a crash in between never leaves an unexplained gap
+        append(new AuditEvent("system", null, PRUNE_ACTION, "seq<=" + upTo, AuditEvent.SUCCESS,
+                "entries up to " + upTo + " older than " + before + " removed; the last of them had hash "
+                        + lastOld.get().hash()));
+        return Jdbc.update(dataSource, "DELETE FROM sec_audit WHERE seq <= ?", ps -> ps.setLong(1, upTo));
+    }
+
+    public List<AuditEntry> query(Query q) {
+        StringBuilder sql = new StringBuilder("SELECT * FROM sec_audit WHERE 1 = 1");
+        List<Object> args = new ArrayList<>();
+        if (q.principal() != null) {
+            sql.append(" AND principal = ?");
+            args.add(q.principal());
+        }
+        if (q.actionPrefix() != null) {
+            sql.append(" AND action LIKE ? ESCAPE '\\'");
+            args.add(q.actionPrefix().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%");
+        }
+        if (q.from() != null) {
+            sql.append(" AND at >= ?");
+            args.add(Timestamp.from(q.from()));
+        }
+        if (q.to() != null) {
+            sql.append(" AND at < ?");
+            args.add(Timestamp.from(q.to()));
+        }
+        sql.append(" ORDER BY seq DESC OFFSET ? ROWS FETCH NEXT ? ROWS ONLY");
+        args.add(q.offset());
+        args.add(q.limit());
+        return Jdbc.query(dataSource, sql.toString(), ps -> {
+            for (int i = 0; i < args.size(); i++) {
+                ps.setObject(i + 1, args.get(i));
+            }
+        }, rs -> {
+            List<AuditEntry> entries = new ArrayList<>();
+            while (rs.next()) {
+                entries.add(entry(rs));
+            }
+            return entries;
+        });
+    }
+
+    /** Every entry from the oldest, one at a time, for export. */
+    public void forEach(Instant from, Instant to, Consumer<AuditEntry> sink) {
+        Jdbc.inConnection(dataSource, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT * FROM sec_audit WHERE at >= ? AND at < ? ORDER BY seq")) {
+                ps.setTimestamp(1, Timestamp.from(from == null ? Instant.EPOCH : from));
+                ps.setTimestamp(2, Timestamp.from(to == null ? Instant.parse("9999-01-01T00:00:00Z") : to));
+                ps.setFetchSize(500);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        sink.accept(entry(rs));
+                    }
+                }
+            }
+            return null;
+        });
+    }
+
+    private boolean pruneRecorded(Connection c, long upTo) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM sec_audit WHERE action = ? AND target = ?")) {
+            ps.setString(1, PRUNE_ACTION);
+            ps.setString(2, "seq<=" + upTo);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    private void readTail() {
+        Optional<AuditEntry> last = Jdbc.query(dataSource, "SELECT * FROM sec_audit ORDER BY seq DESC FETCH FIRST 1 ROWS ONLY",
+                ps -> { }, rs -> rs.next() ? Optional.of(entry(rs)) : Optional.empty());
+        lastSeq = last.map(AuditEntry::seq).orElse(-1L);
+        lastHash = last.map(AuditEntry::hash).orElse(GENESIS);
+    }
+
+    private void insert(AuditEntry e) {
+        Jdbc.update(dataSource, "INSERT INTO sec_audit (seq, at, principal, client_address, action, target, outcome, "
+                + "detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", ps -> {
+                    ps.setLong(1, e.seq());
+                    ps.setTimestamp(2, Timestamp.from(e.at()));
+                    ps.setString(3, e.principal());
+                    ps.setString(4, e.clientAddress());
+                    ps.setString(5, e.action());
+                    ps.setString(6, e.target());
+                    ps.setString(7, e.outcome());
+                    ps.setString(8, e.detail());
+                    ps.setString(9, e.prevHash());
+                    ps.setString(10, e.hash());
+                });
+    }
+
+    private static AuditEntry entry(ResultSet rs) throws SQLException {
+        return new AuditEntry(rs.getLong("seq"), rs.getTimestamp("at").toInstant(), rs.getString("principal"),
+                rs.getString("client_address"), rs.getString("action"), rs.getString("target"), rs.getString("outcome"),
+                rs.getString("detail"), rs.getString("prev_hash"), rs.getString("hash"));
+    }
+
+    private static String cut(String text, int max) {
+        return text == null || text.length() <= max ? text : text.substring(0, max);
+    }
+}
