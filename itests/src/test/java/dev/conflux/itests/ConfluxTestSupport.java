@@ -170,9 +170,25 @@ public abstract class ConfluxTestSupport {
                 .POST(HttpRequest.BodyPublishers.ofString(body)), headers);
     }
 
+    /** Pass {@code "Authorization", NO_CREDENTIALS} to send a request without any credentials. */
+    protected static final String NO_CREDENTIALS = "";
+
+    /**
+     * Sends the request as the initial admin (HTTP Basic) unless the headers carry credentials of
+     * their own, or {@link #NO_CREDENTIALS}.
+     */
     protected HttpResponse<String> send(HttpRequest.Builder builder, String... headers) {
+        boolean credentials = false;
         for (int i = 0; i + 1 < headers.length; i += 2) {
-            builder.header(headers[i], headers[i + 1]);
+            if (headers[i].equalsIgnoreCase("Authorization") || headers[i].equalsIgnoreCase("X-API-Key")) {
+                credentials = true;
+            }
+            if (!headers[i + 1].isEmpty()) {
+                builder.header(headers[i], headers[i + 1]);
+            }
+        }
+        if (!credentials) {
+            builder.header("Authorization", basic("admin", adminPassword()));
         }
         try {
             return http.send(builder.timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
@@ -181,6 +197,20 @@ public abstract class ConfluxTestSupport {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** The initial admin's password, from the file the security capability wrote on first boot. */
+    protected static String adminPassword() {
+        Path file = karafData().resolve("conflux/initial-admin-password");
+        long deadline = System.nanoTime() + BOOT_TIMEOUT.toNanos();
+        while (!Files.isRegularFile(file) && System.nanoTime() < deadline) {
+            sleep(100);
+        }
+        try {
+            return Files.readString(file).strip();
+        } catch (IOException e) {
+            throw new IllegalStateException("no initial admin password at " + file, e);
         }
     }
 

@@ -47,6 +47,7 @@ public class CrashRecoveryIT {
               - {id: side, type: log, needs: [first], with: {message: "side ${run.id}"}}
             """;
 
+    private static final String ADMIN_PASSWORD = "crash-test-admin-password";
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private Process karaf;
     private Path home;
@@ -86,10 +87,20 @@ public class CrashRecoveryIT {
         for (String run : runs) {
             before.put(run, JSON.readTree(send("GET", "/api/v1/runs/" + run, null, null).body()));
         }
+        // a token logged out before the crash stays refused after it; one still live keeps working
+        String loggedOut = login();
+        assertEquals(200, sendWith("Bearer " + loggedOut, "GET", "/api/v1/workflows").statusCode());
+        assertEquals(204, sendWith("Bearer " + loggedOut, "POST", "/api/v1/auth/logout").statusCode());
+        assertEquals(401, sendWith("Bearer " + loggedOut, "GET", "/api/v1/workflows").statusCode());
+        String live = login();
 
         kill(karaf);
         karaf = start();
         awaitUp();
+
+        HttpResponse<String> refused = sendWith("Bearer " + loggedOut, "GET", "/api/v1/workflows");
+        assertEquals("a revoked token must stay revoked after a restart: " + refused.body(), 401, refused.statusCode());
+        assertEquals(200, sendWith("Bearer " + live, "GET", "/api/v1/workflows").statusCode());
 
         for (String run : runs) {
             JsonNode after = awaitRun(run, r -> r.path("state").asText().equals("SUCCEEDED"));
@@ -132,6 +143,7 @@ public class CrashRecoveryIT {
                 .redirectErrorStream(true)
                 .redirectOutput(home.resolve("console.log").toFile());
         builder.environment().put("JAVA_MAX_MEM", "512M");
+        builder.environment().put("CONFLUX_ADMIN_PASSWORD", ADMIN_PASSWORD);
         return builder.start();
     }
 
@@ -175,8 +187,32 @@ public class CrashRecoveryIT {
         throw new AssertionError("run " + runId + " did not get there: " + run);
     }
 
+    private String login() throws Exception {
+        HttpResponse<String> login = sendWith(null, "POST", "/api/v1/auth/login",
+                "{\"username\":\"admin\",\"password\":\"" + ADMIN_PASSWORD + "\"}");
+        assertEquals(login.body(), 200, login.statusCode());
+        return JSON.readTree(login.body()).path("accessToken").asText();
+    }
+
+    private HttpResponse<String> sendWith(String authorization, String method, String path, String... json)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                .timeout(Duration.ofSeconds(20));
+        if (authorization != null) {
+            builder.header("Authorization", authorization);
+        }
+        if (json.length == 0) {
+            builder.method(method, HttpRequest.BodyPublishers.noBody());
+        } else {
+            builder.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(json[0]));
+        }
+        return http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     private HttpResponse<String> send(String method, String path, String contentType, String body) throws IOException, InterruptedException {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).timeout(Duration.ofSeconds(20));
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).timeout(Duration.ofSeconds(20))
+                .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
+                        ("admin:" + ADMIN_PASSWORD).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         if (body == null) {
             builder.method(method, HttpRequest.BodyPublishers.noBody());
         } else {

@@ -219,7 +219,7 @@ public class PlatformIT extends ConfluxTestSupport {
 
         Bundle platform = bundle("conflux-platform");
         MetaTypeInformation platformTypes = metaTypes.getMetaTypeInformation(platform);
-        assertEquals(List.of("dev.conflux.platform.accounts", "dev.conflux.platform.health", "dev.conflux.platform.openapi"),
+        assertEquals(List.of("dev.conflux.platform.api", "dev.conflux.platform.health", "dev.conflux.platform.openapi"),
                 List.of(platformTypes.getPids()).stream().sorted().toList());
         assertNotNull(platformTypes.getObjectClassDefinition("dev.conflux.platform.health", null));
         assertEquals(List.of("dev.conflux.store"), List.of(metaTypes.getMetaTypeInformation(bundle("conflux-store")).getPids()));
@@ -278,7 +278,7 @@ public class PlatformIT extends ConfluxTestSupport {
         String users = java.nio.file.Files.readString(karafEtc().resolve("users.properties"));
         assertFalse("users.properties holds the password in clear", users.contains(password));
 
-        assertEquals(401, get("/system/console/bundles").statusCode());
+        assertEquals(401, get("/system/console/bundles", "Authorization", NO_CREDENTIALS).statusCode());
         assertEquals(401, get("/system/console/bundles", "Authorization", basic("admin", "admin")).statusCode());
         assertEquals(401, get("/system/console/bundles", "Authorization", basic("karaf", "karaf")).statusCode());
         assertEquals(200, get("/system/console/bundles", "Authorization", basic("admin", password)).statusCode());

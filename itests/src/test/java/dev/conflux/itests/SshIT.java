@@ -15,7 +15,10 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 
-/** The SSH console: the initial admin gets in with the generated password, and runs conflux:info. */
+/**
+ * The SSH console, on the Conflux user store: the initial admin gets in with the generated password and
+ * runs conflux:info; another admin gets in, a viewer does not.
+ */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
 public class SshIT extends ConfluxTestSupport {
@@ -38,6 +41,18 @@ public class SshIT extends ConfluxTestSupport {
             try (ClientSession session = client.connect("admin", "localhost", port).verify(10, TimeUnit.SECONDS).getSession()) {
                 session.addPasswordIdentity("admin");
                 assertThrows(Exception.class, () -> session.auth().verify(10, TimeUnit.SECONDS));
+            }
+            // the same user store: a Conflux viewer with the right password is still refused by SSH
+            shell("security:user-add -r viewer -p viewer-password-12 viktor");
+            try (ClientSession session = client.connect("viktor", "localhost", port).verify(10, TimeUnit.SECONDS).getSession()) {
+                session.addPasswordIdentity("viewer-password-12");
+                assertThrows(Exception.class, () -> session.auth().verify(10, TimeUnit.SECONDS));
+            }
+            shell("security:user-add -r admin -p second-admin-pass ada");
+            try (ClientSession session = client.connect("ada", "localhost", port).verify(10, TimeUnit.SECONDS).getSession()) {
+                session.addPasswordIdentity("second-admin-pass");
+                session.auth().verify(10, TimeUnit.SECONDS);
+                assertTrue(session.executeRemoteCommand("security:user-list").contains("viktor"));
             }
         }
     }

@@ -9,11 +9,14 @@ import org.osgi.service.component.annotations.Reference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.conflux.api.security.AuditTrail;
+import dev.conflux.api.security.Authenticator;
 import dev.conflux.api.workflow.WorkflowService;
 
 /**
  * Publishes {@link WorkflowSoapService} under the CXF servlet ({@code /services}, set in
- * {@code etc/org.apache.cxf.osgi.cfg}), at {@value #ADDRESS}; the WSDL is at {@code ?wsdl}.
+ * {@code etc/org.apache.cxf.osgi.cfg}), at {@value #ADDRESS}; the WSDL is at {@code ?wsdl}. Callers
+ * authenticate as on the REST API ({@link SoapAccess}).
  */
 @Component(immediate = true)
 public class SoapEndpoint {
@@ -24,7 +27,8 @@ public class SoapEndpoint {
     private final Server server;
 
     @Activate
-    public SoapEndpoint(@Reference WorkflowService workflows) {
+    public SoapEndpoint(@Reference WorkflowService workflows, @Reference Authenticator authenticator,
+            @Reference AuditTrail audit) {
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
         // CXF finds its JAXB context and bus extensions through the context class loader
@@ -35,6 +39,11 @@ public class SoapEndpoint {
             factory.setServiceBean(new WorkflowSoapService(workflows));
             factory.setAddress(ADDRESS);
             factory.getOutFaultInterceptors().add(new ClientFaultCodes());
+            // published only with the security capability there: the references above are mandatory
+            SoapAccess access = new SoapAccess(authenticator, audit);
+            factory.getInInterceptors().add(access.guard());
+            factory.getOutInterceptors().add(access.auditor());
+            factory.getOutFaultInterceptors().add(access.auditor());
             this.server = factory.create();
         } finally {
             thread.setContextClassLoader(previous);

@@ -3,6 +3,7 @@ package dev.conflux.platform.internal.rest;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import javax.annotation.security.PermitAll;
 import javax.ws.rs.GET;
 import javax.ws.rs.Path;
 import javax.ws.rs.Produces;
@@ -27,6 +28,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 /** {@code GET /api/v1/health}: the aggregated health; 503 while anything is DOWN. */
 @Component(service = HealthResource.class)
 @JaxrsResource
+@PermitAll
 @JaxrsName("conflux.health")
 @JSONRequired
 @Path("health")

@@ -1,5 +1,6 @@
 package dev.conflux.platform.internal.rest;
 
+import javax.annotation.security.PermitAll;
 import javax.ws.rs.GET;
 import javax.ws.rs.Path;
 import javax.ws.rs.Produces;
@@ -17,6 +18,7 @@ import io.swagger.v3.oas.annotations.Hidden;
 /** {@code GET /api/v1/openapi.json}: the OpenAPI 3 document of every registered resource. */
 @Component(service = OpenApiResource.class)
 @JaxrsResource
+@PermitAll
 @JaxrsName("conflux.openapi")
 @Path("openapi.json")
 @Hidden

@@ -1,0 +1,62 @@
+package dev.conflux.platform.internal.rest;
+
+import java.util.Hashtable;
+
+import javax.ws.rs.core.Application;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.jaxrs.whiteboard.JaxrsWhiteboardConstants;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/**
+ * The application every Conflux REST resource joins: it takes the place of the whiteboard's default
+ * application at {@code /api/v1}, and by default it is served only while the security capability's
+ * access filter is there. So the API fails closed: while {@code conflux-security} is starting, being
+ * updated or missing, no resource answers unguarded (the whole API answers 404 instead).
+ */
+@Component(immediate = true, configurationPid = ApiApplication.PID)
+@Designate(ocd = ApiApplication.Config.class)
+public class ApiApplication {
+
+    static final String PID = "dev.conflux.platform.api";
+    /** The name of the security capability's access filter. */
+    static final String SECURITY_FILTER = "conflux.security";
+
+    @ObjectClassDefinition(id = PID, name = "Conflux REST API",
+            description = "Where the REST API is served and whether it needs the security capability.")
+    public @interface Config {
+        @AttributeDefinition(description = "Path of the REST API.")
+        String base() default "/api/v1";
+
+        @AttributeDefinition(description = "Serve the API only while conflux-security guards it. Turn off only on a "
+                + "machine nobody else can reach: without security every resource is open.")
+        boolean requireSecurity() default true;
+    }
+
+    private final ServiceRegistration<Application> registration;
+
+    @Activate
+    public ApiApplication(BundleContext context, Config config) {
+        Hashtable<String, Object> properties = new Hashtable<>();
+        properties.put(JaxrsWhiteboardConstants.JAX_RS_NAME, JaxrsWhiteboardConstants.JAX_RS_DEFAULT_APPLICATION);
+        properties.put(JaxrsWhiteboardConstants.JAX_RS_APPLICATION_BASE, config.base());
+        properties.put(Constants.SERVICE_RANKING, 100);
+        if (config.requireSecurity()) {
+            properties.put(JaxrsWhiteboardConstants.JAX_RS_EXTENSION_SELECT,
+                    "(" + JaxrsWhiteboardConstants.JAX_RS_NAME + "=" + SECURITY_FILTER + ")");
+        }
+        registration = context.registerService(Application.class, new Application(), properties);
+    }
+
+    @Deactivate
+    void deactivate() {
+        registration.unregister();
+    }
+}
