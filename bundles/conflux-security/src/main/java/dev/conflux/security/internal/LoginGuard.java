@@ -116,8 +116,8 @@ final class LoginGuard {
             if (f.lockedUntil == null) {
                 return 0;
             }
-            long seconds = Duration.between(clock.instant(), f.lockedUntil).toSeconds();
-            return seconds < 0 ? 0 : seconds + 1;
+            long millis = Duration.between(clock.instant(), f.lockedUntil).toMillis();
+            return millis <= 0 ? 0 : (millis + 999) / 1000;
         }
     }
 
