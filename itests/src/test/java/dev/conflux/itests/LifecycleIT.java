@@ -68,7 +68,7 @@ public class LifecycleIT extends ConfluxTestSupport {
                 Duration.ofSeconds(5)).check().status().name());
         awaitHealthUp();
         assertEquals(200, get("/api/v1/workflows").statusCode());
-        assertEquals(401, get("/system/console/bundles").statusCode());
+        assertEquals(401, get("/system/console/bundles", "Authorization", NO_CREDENTIALS).statusCode());
 
         features.installFeature("conflux-soap");
         assertTrue(features.isInstalled(features.getFeature("conflux-soap")));

@@ -295,6 +295,30 @@ public class SecurityIT extends ConfluxTestSupport {
         assertEquals(401, get("/api/v1/workflows", "Authorization", basic("sam", "another-long-password")).statusCode());
     }
 
+    @Test
+    public void theSoapEndpointAdmitsTheSameUsersUnderTheSameRules() {
+        awaitHttp("/services/workflow?wsdl", r -> r.statusCode() == 200, BOOT_TIMEOUT);
+        assertEquals("the WSDL is public", 200, get("/services/workflow?wsdl", "Authorization", NO_CREDENTIALS).statusCode());
+        HttpResponse<String> anonymous = soap("<w:listWorkflows><offset>0</offset><limit>10</limit></w:listWorkflows>",
+                NO_CREDENTIALS);
+        assertEquals(anonymous.body(), 401, anonymous.statusCode());
+        assertTrue(anonymous.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Basic"));
+        createUser("sofia", "viewer");
+        String sofia = basic("sofia", PASSWORD);
+        assertEquals(200, soap("<w:listWorkflows><offset>0</offset><limit>10</limit></w:listWorkflows>", sofia).statusCode());
+        HttpResponse<String> deploy = soap("<w:deploy><document>id: soap-denied\nsteps: []</document></w:deploy>", sofia);
+        assertEquals(deploy.body(), 403, deploy.statusCode());
+        assertTrue(deploy.body(), deploy.body().contains("soap:Client"));
+        String audit = get("/api/v1/audit?principal=sofia&action=soap.&limit=10").body();
+        assertTrue(audit, audit.contains("soap.deploy") && audit.contains("denied"));
+    }
+
+    private HttpResponse<String> soap(String body, String authorization) {
+        return post("/services/workflow", "text/xml; charset=utf-8",
+                "<soapenv:Envelope xmlns:soapenv=\"http://schemas.xmlsoap.org/soap/envelope/\" xmlns:w=\"urn:conflux:workflow:1\">"
+                        + "<soapenv:Body>" + body + "</soapenv:Body></soapenv:Envelope>", "Authorization", authorization);
+    }
+
     private void createUser(String name, String role) {
         HttpResponse<String> created = post("/api/v1/users", "application/json",
                 "{\"username\":\"" + name + "\",\"password\":\"" + PASSWORD + "\",\"roles\":[\"" + role + "\"]}");

@@ -1,5 +1,7 @@
 package dev.conflux.soap.internal;
 
+import org.apache.cxf.Bus;
+import org.apache.cxf.BusFactory;
 import org.apache.cxf.endpoint.Server;
 import org.apache.cxf.jaxws.JaxWsServerFactoryBean;
 import org.osgi.service.component.annotations.Activate;
@@ -31,10 +33,15 @@ public class SoapEndpoint {
             @Reference AuditTrail audit) {
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
+        Bus previousBus = BusFactory.getThreadDefaultBus(false);
         // CXF finds its JAXB context and bus extensions through the context class loader
         thread.setContextClassLoader(SoapEndpoint.class.getClassLoader());
+        // this may run on a thread of the JAX-RS whiteboard (when the security service it waits for
+        // appears there), whose thread bus serves /api/v1: publish on the bus behind /services instead
+        BusFactory.setThreadDefaultBus(null);
         try {
             JaxWsServerFactoryBean factory = new JaxWsServerFactoryBean();
+            factory.setBus(BusFactory.getDefaultBus());
             factory.setServiceClass(WorkflowSoapService.class);
             factory.setServiceBean(new WorkflowSoapService(workflows));
             factory.setAddress(ADDRESS);
@@ -46,6 +53,7 @@ public class SoapEndpoint {
             factory.getOutFaultInterceptors().add(access.auditor());
             this.server = factory.create();
         } finally {
+            BusFactory.setThreadDefaultBus(previousBus);
             thread.setContextClassLoader(previous);
         }
         LOG.info("SOAP WorkflowService published at {}", ADDRESS);
