@@ -39,6 +39,9 @@ public class SecurityIT extends ConfluxTestSupport {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String PASSWORD = "correct-horse-battery";
 
+    @javax.inject.Inject
+    protected org.osgi.service.cm.ConfigurationAdmin configAdmin;
+
     @Before
     public void up() {
         awaitHealthUp();
@@ -292,6 +295,17 @@ public class SecurityIT extends ConfluxTestSupport {
         String tail = shell("security:audit-tail -n 50");
         assertTrue(tail, tail.contains("apikey.revoke") && tail.contains("user.password"));
         assertTrue(shell("security:user-remove sam").contains("Removed sam"));
+        // what other capabilities change outside REST reaches the same trail: a workflow command, a config edit
+        shell("workflow:undeploy no-such-workflow");
+        try {
+            configAdmin.getConfiguration("conflux.probe", null).update(new java.util.Hashtable<>(Map.of("answer", "42")));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        sleep(500);
+        String trail = shell("security:audit-tail -n 20");
+        assertTrue(trail, trail.contains("workflow.undeploy") && trail.contains("config.update") && trail.contains("conflux.probe"));
+        assertFalse("values never reach the trail", trail.contains("42 "));
         assertEquals(401, get("/api/v1/workflows", "Authorization", basic("sam", "another-long-password")).statusCode());
     }
 
@@ -311,6 +325,36 @@ public class SecurityIT extends ConfluxTestSupport {
         assertTrue(deploy.body(), deploy.body().contains("soap:Client"));
         String audit = get("/api/v1/audit?principal=sofia&action=soap.&limit=10").body();
         assertTrue(audit, audit.contains("soap.deploy") && audit.contains("denied"));
+    }
+
+    @Test
+    public void servletsOnGuardedPathsNeedTheSameCredentialsAndSeeTheirCaller() throws Exception {
+        java.util.Hashtable<String, Object> props = new java.util.Hashtable<>();
+        props.put("osgi.http.whiteboard.servlet.pattern", "/mcp/probe");
+        props.put("osgi.http.whiteboard.servlet.name", "conflux-probe");
+        org.osgi.framework.ServiceRegistration<javax.servlet.Servlet> registration = bundleContext.registerService(
+                javax.servlet.Servlet.class, new javax.servlet.http.HttpServlet() {
+                    private static final long serialVersionUID = 1L;
+
+                    @Override
+                    protected void service(javax.servlet.http.HttpServletRequest req, javax.servlet.http.HttpServletResponse resp)
+                            throws java.io.IOException {
+                        resp.setContentType("text/plain");
+                        resp.getWriter().write(req.getRemoteUser() + " operator=" + req.isUserInRole("operator"));
+                    }
+                }, props);
+        try {
+            awaitHttp("/mcp/probe", r -> r.statusCode() == 200, Duration.ofSeconds(20));
+            HttpResponse<String> anonymous = get("/mcp/probe", "Authorization", NO_CREDENTIALS);
+            assertEquals(anonymous.body(), 401, anonymous.statusCode());
+            assertTrue(anonymous.body(), anonymous.body().contains("urn:conflux:problem:unauthorized"));
+            assertEquals("admin operator=true", get("/mcp/probe").body());
+            createUser("mia", "viewer");
+            assertEquals("mia operator=false", get("/mcp/probe", "Authorization", basic("mia", PASSWORD)).body());
+            assertEquals(403, post("/mcp/probe", "application/json", "{}", "Authorization", basic("mia", PASSWORD)).statusCode());
+        } finally {
+            registration.unregister();
+        }
     }
 
     private HttpResponse<String> soap(String body, String authorization) {

@@ -9,6 +9,11 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;
 
 import org.apache.felix.fileinstall.ArtifactInstaller;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+
+import dev.conflux.api.security.AuditEvent;
+import dev.conflux.api.security.AuditTrail;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -32,6 +37,10 @@ public class WorkflowFileInstaller implements ArtifactInstaller {
 
     private final WorkflowDefinitions workflows;
     private final Map<String, List<String>> refused = new ConcurrentSkipListMap<>();
+
+    /** Where deployments from files are recorded, while the security capability is there. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile AuditTrail audit;
 
     @Activate
     public WorkflowFileInstaller(@Reference WorkflowDefinitions workflows) {
@@ -60,6 +69,7 @@ public class WorkflowFileInstaller implements ArtifactInstaller {
         workflows.deployedFrom(origin(artifact)).ifPresent(id -> {
             workflows.undeploy(id);
             LOG.info("{} was removed from deploy/; workflow '{}' is undeployed", artifact.getName(), id);
+            audit("workflow.undeploy", id, AuditEvent.SUCCESS, "deploy/" + artifact.getName() + " removed");
         });
     }
 
@@ -75,11 +85,13 @@ public class WorkflowFileInstaller implements ArtifactInstaller {
             refused.remove(name);
             if (result.created()) {
                 LOG.info("{}: deployed workflow '{}' version {}", name, result.id(), result.version());
+                audit("workflow.deploy", result.id(), AuditEvent.SUCCESS, "deploy/" + name + ", version " + result.version());
             }
         } catch (WorkflowValidationException e) {
             List<String> problems = e.errors().stream().map(error -> name + ":" + error).toList();
             refused.put(name, problems);
             LOG.error("{} is not a valid workflow and was not deployed:\n  {}", name, String.join("\n  ", problems));
+            audit("workflow.deploy", name, AuditEvent.FAILURE, "deploy/" + name + ": " + problems.size() + " error(s)");
         } catch (ProblemException e) {
             refused.put(name, List.of(e.getMessage()));
             LOG.error("{} could not be deployed: {}", name, e.getMessage());
@@ -89,6 +101,13 @@ public class WorkflowFileInstaller implements ArtifactInstaller {
         } catch (RuntimeException e) {
             refused.put(name, List.of("could not be deployed: " + e));
             LOG.error("{} could not be deployed", name, e);
+        }
+    }
+
+    private void audit(String action, String target, String outcome, String detail) {
+        AuditTrail trail = audit;
+        if (trail != null) {
+            trail.record(new AuditEvent("system", null, action, target, outcome, detail));
         }
     }
 

@@ -13,6 +13,7 @@ import org.apache.karaf.shell.support.completers.FileCompleter;
 import dev.conflux.api.workflow.DeployResult;
 import dev.conflux.api.workflow.WorkflowService;
 import dev.conflux.api.workflow.WorkflowValidationException;
+import dev.conflux.api.security.AuditTrail;
 
 @Service
 @Command(scope = "workflow", name = "deploy", description = "Deploys a workflow document (YAML or JSON) from a file")
@@ -20,6 +21,9 @@ public class DeployCommand implements Action {
 
     @Reference
     WorkflowService workflows;
+
+    @Reference(optional = true)
+    AuditTrail audit;
 
     @Argument(name = "file", description = "the document's path", required = true)
     @Completion(FileCompleter.class)
@@ -30,7 +34,8 @@ public class DeployCommand implements Action {
         Path path = Documents.path(file);
         String document = Documents.read(path);
         try {
-            DeployResult result = workflows.deploy(document, "file:" + path.getFileName());
+            DeployResult result = ShellAudit.record(audit, "workflow.deploy", path.getFileName().toString(),
+                    () -> workflows.deploy(document, "file:" + path.getFileName()));
             System.out.println(result.created()
                     ? "Deployed " + result.id() + " version " + result.version()
                     : result.id() + " version " + result.version() + " is already this document; nothing changed");

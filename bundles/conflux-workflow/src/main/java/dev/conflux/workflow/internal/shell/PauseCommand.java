@@ -16,6 +16,11 @@ public class PauseCommand extends RunOperation {
     String runId;
 
     @Override
+    protected String runId() {
+        return runId;
+    }
+
+    @Override
     protected RunView apply() {
         return workflows.pause(runId);
     }

@@ -30,6 +30,9 @@ public class RunCommand implements Action {
     @Reference
     WorkflowService workflows;
 
+    @Reference(optional = true)
+    dev.conflux.api.security.AuditTrail audit;
+
     @Argument(name = "id", description = "the workflow id", required = true)
     @Completion(WorkflowIdCompleter.class)
     String id;
@@ -66,7 +69,7 @@ public class RunCommand implements Action {
             }
             values.put(input.substring(0, eq), value);
         }
-        RunView run = workflows.startRun(id, values, "api");
+        RunView run = ShellAudit.record(audit, "workflow.run", id, () -> workflows.startRun(id, values, "api"));
         System.out.println("Started run " + run.runId() + " of " + run.workflowId() + " version " + run.version());
         if (!wait) {
             return null;

@@ -16,13 +16,17 @@ public class UndeployCommand implements Action {
     @Reference
     WorkflowService workflows;
 
+    @Reference(optional = true)
+    dev.conflux.api.security.AuditTrail audit;
+
     @Argument(name = "id", description = "the workflow id", required = true)
     @Completion(WorkflowIdCompleter.class)
     String id;
 
     @Override
-    public Object execute() {
-        System.out.println(workflows.undeploy(id) ? "Undeployed " + id : "No workflow '" + id + "' is deployed");
+    public Object execute() throws Exception {
+        boolean undeployed = ShellAudit.record(audit, "workflow.undeploy", id, () -> workflows.undeploy(id));
+        System.out.println(undeployed ? "Undeployed " + id : "No workflow '" + id + "' is deployed");
         return null;
     }
 }

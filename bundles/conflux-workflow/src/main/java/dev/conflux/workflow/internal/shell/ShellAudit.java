@@ -1,0 +1,50 @@
+package dev.conflux.workflow.internal.shell;
+
+import java.security.AccessController;
+import java.security.Principal;
+import java.util.concurrent.Callable;
+
+import javax.security.auth.Subject;
+
+import dev.conflux.api.security.AuditEvent;
+import dev.conflux.api.security.AuditTrail;
+
+/**
+ * Writes what a workflow command changed to the audit trail, with the shell user as principal.
+ * Calls through REST are audited by the security capability; the shell is this bundle's to report.
+ */
+final class ShellAudit {
+
+    private ShellAudit() {
+    }
+
+    /** Runs the change and records its outcome; without an audit trail (security not installed) it just runs it. */
+    static <T> T record(AuditTrail audit, String action, String target, Callable<T> change) throws Exception {
+        try {
+            T result = change.call();
+            if (audit != null) {
+                audit.record(new AuditEvent(user(), null, action, target, AuditEvent.SUCCESS, "shell"));
+            }
+            return result;
+        } catch (Exception e) {
+            if (audit != null) {
+                audit.record(new AuditEvent(user(), null, action, target, AuditEvent.FAILURE, "shell: " + e.getMessage()));
+            }
+            throw e;
+        }
+    }
+
+    /** The shell session's JAAS user (Karaf's UserPrincipal), or {@code shell} on a console without one. */
+    @SuppressWarnings("removal")
+    private static String user() {
+        Subject subject = Subject.getSubject(AccessController.getContext());
+        if (subject != null) {
+            for (Principal principal : subject.getPrincipals()) {
+                if (principal.getClass().getSimpleName().equals("UserPrincipal")) {
+                    return principal.getName();
+                }
+            }
+        }
+        return "shell";
+    }
+}
