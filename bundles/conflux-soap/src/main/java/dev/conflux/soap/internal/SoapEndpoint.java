@@ -4,6 +4,7 @@ import org.apache.cxf.Bus;
 import org.apache.cxf.BusFactory;
 import org.apache.cxf.endpoint.Server;
 import org.apache.cxf.jaxws.JaxWsServerFactoryBean;
+import org.apache.cxf.transport.http.HTTPTransportFactory;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -30,7 +31,7 @@ public class SoapEndpoint {
 
     @Activate
     public SoapEndpoint(@Reference WorkflowService workflows, @Reference Authenticator authenticator,
-            @Reference AuditTrail audit) {
+            @Reference AuditTrail audit, @Reference HTTPTransportFactory servicesTransport) {
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
         Bus previousBus = BusFactory.getThreadDefaultBus(false);
@@ -42,6 +43,9 @@ public class SoapEndpoint {
         try {
             JaxWsServerFactoryBean factory = new JaxWsServerFactoryBean();
             factory.setBus(BusFactory.getDefaultBus());
+            // the transport behind the /services servlet: its registry is what that servlet routes by; a bus's
+            // own HTTP transport (the JAX-RS whiteboard's, say) would hide the endpoint from /services
+            factory.setDestinationFactory(servicesTransport);
             factory.setServiceClass(WorkflowSoapService.class);
             factory.setServiceBean(new WorkflowSoapService(workflows));
             factory.setAddress(ADDRESS);

@@ -28,6 +28,14 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 
 import io.swagger.v3.core.util.Json;
 import io.swagger.v3.jaxrs2.Reader;
+import java.lang.reflect.Method;
+import java.util.HashSet;
+import javax.annotation.security.DenyAll;
+import javax.annotation.security.PermitAll;
+import javax.annotation.security.RolesAllowed;
+import io.swagger.v3.oas.models.Components;
+import io.swagger.v3.oas.models.security.SecurityRequirement;
+import io.swagger.v3.oas.models.security.SecurityScheme;
 import io.swagger.v3.oas.integration.SwaggerConfiguration;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.info.Info;
@@ -172,10 +180,40 @@ public class OpenApiDocument {
         }
     }
 
+    /** Operations anyone may call ({@code @PermitAll}) need no credentials: an empty security list says so. */
+    static void markPublic(OpenAPI document, Set<Class<?>> classes) {
+        Set<String> open = new HashSet<>();
+        for (Class<?> type : classes) {
+            for (Method method : type.getMethods()) {
+                boolean permitted = method.isAnnotationPresent(PermitAll.class) || (type.isAnnotationPresent(PermitAll.class)
+                        && !method.isAnnotationPresent(RolesAllowed.class) && !method.isAnnotationPresent(DenyAll.class));
+                if (permitted) {
+                    io.swagger.v3.oas.annotations.Operation operation =
+                            method.getAnnotation(io.swagger.v3.oas.annotations.Operation.class);
+                    open.add(operation == null || operation.operationId().isBlank() ? method.getName() : operation.operationId());
+                }
+            }
+        }
+        if (document.getPaths() != null) {
+            document.getPaths().values().forEach(item -> item.readOperations().stream()
+                    .filter(operation -> open.contains(operation.getOperationId()))
+                    .forEach(operation -> operation.setSecurity(List.of())));
+        }
+    }
+
     static String build(Set<Class<?>> classes, OpenApiConfig config, String version) {
         OpenAPI base = new OpenAPI()
                 .info(new Info().title(config.title()).description(config.description()).version(version))
-                .servers(List.of(new Server().url(config.serverUrl())));
+                .servers(List.of(new Server().url(config.serverUrl())))
+                // every operation needs one of these unless it says otherwise (health, login, refresh)
+                .components(new Components()
+                        .addSecuritySchemes("bearer", new SecurityScheme().type(SecurityScheme.Type.HTTP).scheme("bearer")
+                                .bearerFormat("JWT").description("An access token from POST /auth/login, or an API key"))
+                        .addSecuritySchemes("apiKey", new SecurityScheme().type(SecurityScheme.Type.APIKEY)
+                                .in(SecurityScheme.In.HEADER).name("X-API-Key"))
+                        .addSecuritySchemes("basic", new SecurityScheme().type(SecurityScheme.Type.HTTP).scheme("basic")))
+                .security(List.of(new SecurityRequirement().addList("bearer"), new SecurityRequirement().addList("apiKey"),
+                        new SecurityRequirement().addList("basic")));
         SwaggerConfiguration swagger = new SwaggerConfiguration()
                 .openAPI(base)
                 .readAllResources(true)
@@ -187,6 +225,7 @@ public class OpenApiDocument {
         thread.setContextClassLoader(OpenApiDocument.class.getClassLoader());
         try {
             OpenAPI document = new Reader(swagger).read(classes);
+            markPublic(document, classes);
             return Json.mapper().writeValueAsString(document);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write the OpenAPI document: " + e.getOriginalMessage(), e);
