@@ -28,6 +28,7 @@ public class SoapEndpoint {
     private static final Logger LOG = LoggerFactory.getLogger(SoapEndpoint.class);
 
     private final Server server;
+    private final Bus bus;
 
     @Activate
     public SoapEndpoint(@Reference WorkflowService workflows, @Reference Authenticator authenticator,
@@ -37,12 +38,15 @@ public class SoapEndpoint {
         Bus previousBus = BusFactory.getThreadDefaultBus(false);
         // CXF finds its JAXB context and bus extensions through the context class loader
         thread.setContextClassLoader(SoapEndpoint.class.getClassLoader());
-        // this may run on a thread of the JAX-RS whiteboard (when the security service it waits for
-        // appears there), whose thread bus serves /api/v1: publish on the bus behind /services instead
-        BusFactory.setThreadDefaultBus(null);
         try {
             JaxWsServerFactoryBean factory = new JaxWsServerFactoryBean();
-            factory.setBus(BusFactory.getDefaultBus());
+            // a bus of its own: this may run on a JAX-RS whiteboard thread (when the security service it
+            // waits for appears there), and the process-wide default bus may be one the whiteboard made
+            Bus previousDefault = BusFactory.getDefaultBus(false);
+            this.bus = BusFactory.newInstance().createBus();
+            BusFactory.setDefaultBus(previousDefault);
+            BusFactory.setThreadDefaultBus(null);
+            factory.setBus(bus);
             // the transport behind the /services servlet: its registry is what that servlet routes by; a bus's
             // own HTTP transport (the JAX-RS whiteboard's, say) would hide the endpoint from /services
             factory.setDestinationFactory(servicesTransport);
@@ -66,5 +70,6 @@ public class SoapEndpoint {
     @Deactivate
     void deactivate() {
         server.destroy();
+        bus.shutdown(false);
     }
 }
