@@ -1,28 +1,16 @@
 package dev.conflux.security.internal.shell;
 
-import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
-import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 
 import dev.conflux.security.internal.User;
 
 @Service
 @Command(scope = "security", name = "role-revoke", description = "Takes a role from a user; their sessions end")
-public class RoleRevokeCommand extends SecurityCommand {
-
-    @Argument(index = 0, name = "username", required = true, description = "The user")
-    @Completion(UserNameCompleter.class)
-    String username;
-
-    @Argument(index = 1, name = "role", required = true, description = "admin, operator or viewer")
-    @Completion(RoleCompleter.class)
-    String role;
+public class RoleRevokeCommand extends RoleCommand {
 
     @Override
-    public Object execute() {
-        User user = security.revoke(actor(), null, username, role);
-        System.out.println(user.username() + " now holds " + new java.util.TreeSet<>(user.roles()));
-        return null;
+    protected User change(String actor, String user, String roleName) {
+        return security.revoke(actor, null, user, roleName);
     }
 }
