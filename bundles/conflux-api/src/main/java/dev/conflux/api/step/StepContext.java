@@ -31,4 +31,12 @@ public interface StepContext {
 
     /** Signals that the run or the step was cancelled or timed out. */
     Cancellation cancellation();
+
+    /**
+     * What this step returned in {@link StepResult#resumeAt} when it suspended itself; empty on a
+     * fresh call (a new attempt starts fresh).
+     */
+    default Map<String, Object> resumeState() {
+        return Map.of();
+    }
 }

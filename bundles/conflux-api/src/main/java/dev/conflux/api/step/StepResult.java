@@ -1,12 +1,15 @@
 package dev.conflux.api.step;
 
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
 import java.util.Objects;
 
 /**
- * The outcome of one attempt of a step: {@link Success} with an output, or {@link Failure} with a
- * message and whether trying again can help.
+ * The outcome of one attempt of a step: {@link Success} with an output, {@link Failure} with a
+ * message and whether trying again can help, or {@link Suspended}: not done yet, call again later.
  */
-public sealed interface StepResult permits StepResult.Success, StepResult.Failure {
+public sealed interface StepResult permits StepResult.Success, StepResult.Failure, StepResult.Suspended {
 
     /** A successful attempt; {@code output} is any JSON-like value (map, list, string, number, boolean, null). */
     static StepResult success(Object output) {
@@ -21,6 +24,29 @@ public sealed interface StepResult permits StepResult.Success, StepResult.Failur
     /** A failed attempt that will fail the same way again (bad input, a 404, a refused request). */
     static StepResult permanentFailure(String message) {
         return new Failure(message, false);
+    }
+
+    /**
+     * Not done yet: the engine stores {@code state}, frees the worker and the concurrency slot, and
+     * calls the step again at {@code resumeAt} (also after a restart), in the same attempt, with
+     * {@link StepContext#resumeState()} returning {@code state}. For waits: a delay, a child run, a
+     * job polled on another system. {@code state} is JSON-like and small.
+     */
+    static StepResult resumeAt(Instant resumeAt, Map<String, Object> state) {
+        return new Suspended(resumeAt, state);
+    }
+
+    /** As {@link #resumeAt(Instant, Map)}, after a delay from now. */
+    static StepResult resumeAfter(Duration delay, Map<String, Object> state) {
+        return new Suspended(Instant.now().plus(delay), state);
+    }
+
+    /** The step is waiting; see {@link #resumeAt(Instant, Map)}. */
+    record Suspended(Instant resumeAt, Map<String, Object> state) implements StepResult {
+        public Suspended {
+            Objects.requireNonNull(resumeAt, "resumeAt");
+            state = state == null ? Map.of() : state;
+        }
     }
 
     /** The step produced {@code output}. */

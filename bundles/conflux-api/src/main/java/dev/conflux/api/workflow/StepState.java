@@ -10,6 +10,8 @@ public enum StepState {
     RUNNING,
     /** An attempt failed; the next one starts after the retry delay. */
     RETRY_WAIT,
+    /** Its step type suspended it until a time (a delay, a child run): it holds no worker and no slot meanwhile. */
+    WAITING,
     SUCCEEDED,
     /** Failed after its retries. */
     FAILED,

@@ -131,6 +131,11 @@ public class ConfluxWorkflowService implements WorkflowService {
         return engine.start(workflowId, inputs, "parent", runId);
     }
 
+    /** A WAITING step of an active run resumes now: what it waited for happened. */
+    public void resumeNow(String runId, String stepKey) {
+        engine.resumeNow(runId, stepKey);
+    }
+
     @Override
     public Optional<RunView> getRun(String runId) {
         return query(() -> runs.get(runId)).map(this::inDefinitionOrder);

@@ -272,6 +272,25 @@ public final class RunEngine implements AutoCloseable {
         return view(run);
     }
 
+    /**
+     * Makes a WAITING step due now (what it waited for happened, e.g. its child run ended); nothing
+     * when the run or the step is elsewhere.
+     */
+    public void resumeNow(String runId, String stepKey) {
+        ActiveRun run = active.get(runId);
+        if (run == null) {
+            return;
+        }
+        synchronized (run) {
+            StepRecord step = run.steps.get(stepKey);
+            if (step == null || step.state != StepState.WAITING) {
+                return;
+            }
+            step.dueAt = Instant.now();
+        }
+        dispatch.execute(() -> advance(run));
+    }
+
     public RunView cancel(String runId) {
         ActiveRun run = activeOrConflict(runId, "cancelled");
         synchronized (run) {
@@ -391,7 +410,7 @@ public final class RunEngine implements AutoCloseable {
                         continue;
                     }
                     if (step.state == StepState.PENDING || step.state == StepState.WAITING_FOR_STEP_TYPE
-                            || step.state == StepState.RETRY_WAIT) {
+                            || step.state == StepState.RETRY_WAIT || step.state == StepState.WAITING) {
                         progressed |= tryStart(run, step, phase);
                     } else if (step.state == StepState.RUNNING && step.itemKeys != null) {
                         progressed |= advanceItems(run, step);
@@ -442,7 +461,12 @@ public final class RunEngine implements AutoCloseable {
 
     private boolean tryStart(ActiveRun run, StepRecord step, List<StepDefinition> phase) {
         StepDefinition definition = step.definition;
-        if (step.state == StepState.RETRY_WAIT) {
+        if (step.state == StepState.WAITING && step.attemptDeadline != null && !Instant.now().isBefore(step.attemptDeadline)) {
+            // a step's timeout bounds its whole attempt, the time it spent parked included
+            return failAttempt(run, step, new StepResult.Failure("timed out after " + step.definition.timeout().toMillis()
+                    + " ms", true));
+        }
+        if (step.state == StepState.RETRY_WAIT || step.state == StepState.WAITING) {
             return retryIfDue(run, step);
         }
         if (step.itemKeys == null) {
@@ -474,7 +498,7 @@ public final class RunEngine implements AutoCloseable {
         return startAttempt(run, step);
     }
 
-    /** Starts a RETRY_WAIT step whose delay is over; otherwise makes sure a timer wakes the run when it is. */
+    /** Starts a RETRY_WAIT or WAITING step that is due; otherwise makes sure a timer wakes the run when it is. */
     private boolean retryIfDue(ActiveRun run, StepRecord step) {
         Instant now = Instant.now();
         if (step.dueAt == null || !step.dueAt.isAfter(now)) {
@@ -484,21 +508,29 @@ public final class RunEngine implements AutoCloseable {
         return false;
     }
 
-    /** One pending timer per step at most: after a restart the timers of the previous engine are gone. */
+    /**
+     * Makes sure a timer wakes the run for this step by then. One pending timer per step, unless an
+     * earlier wake is needed (a step resumed early may park again sooner); after a restart the
+     * timers of the previous engine are gone.
+     */
     private void wakeAt(ActiveRun run, StepRecord step, Duration delay) {
-        if (step.wakeScheduled) {
+        Instant when = Instant.now().plus(delay);
+        if (step.wakeScheduled && step.wakeTime != null && !step.wakeTime.isAfter(when)) {
             return;
         }
         step.wakeScheduled = true;
+        step.wakeTime = when;
         timers.schedule(() -> dispatch.execute(() -> {
             synchronized (run) {
-                step.wakeScheduled = false;
+                if (when.equals(step.wakeTime)) {
+                    step.wakeScheduled = false;
+                    step.wakeTime = null;
+                }
             }
             advance(run);
         }), Math.max(1, delay.toMillis() + 1), TimeUnit.MILLISECONDS);
     }
 
-    /** A foreach step: evaluates its list and makes one record per item. */
     private boolean expand(ActiveRun run, StepRecord step, Map<String, Object> variables) {
         Object list;
         try {
@@ -531,7 +563,7 @@ public final class RunEngine implements AutoCloseable {
         boolean allDone = true;
         for (String key : parent.itemKeys) {
             StepRecord item = run.steps.get(key);
-            if (item.state == StepState.RUNNING || item.state == StepState.RETRY_WAIT) {
+            if (item.state == StepState.RUNNING || item.state == StepState.RETRY_WAIT || item.state == StepState.WAITING) {
                 busy++;
             }
             allDone &= item.state.isFinished();
@@ -553,7 +585,7 @@ public final class RunEngine implements AutoCloseable {
         boolean progressed = false;
         for (String key : parent.itemKeys) {
             StepRecord item = run.steps.get(key);
-            if (item.state == StepState.RETRY_WAIT) {
+            if (item.state == StepState.RETRY_WAIT || item.state == StepState.WAITING) {
                 progressed |= retryIfDue(run, item); // already counted as busy
             } else if ((item.state == StepState.PENDING || item.state == StepState.WAITING_FOR_STEP_TYPE)
                     && busy < parent.definition.concurrency() && startAttempt(run, item)) {
@@ -587,7 +619,16 @@ public final class RunEngine implements AutoCloseable {
             releaseSlot(run.definition.id());
             return conclude(run, step, StepState.FAILED, null, "input: " + e.getMessage());
         }
-        step.attempt++;
+        // a suspended step resumes within its attempt, with what it asked to get back
+        boolean resuming = step.state == StepState.WAITING;
+        Map<String, Object> resumeState = resuming && step.resumeState != null ? step.resumeState : Map.of();
+        if (!resuming) {
+            step.attempt++;
+            step.attemptDeadline = step.definition.timeout() == null ? null : Instant.now().plus(step.definition.timeout());
+        }
+        step.resumeState = null;
+        step.output = null;
+        step.outputJson = null;
         step.state = StepState.RUNNING;
         step.waitingSince = null;
         step.dueAt = null;
@@ -608,11 +649,12 @@ public final class RunEngine implements AutoCloseable {
                     return;
                 }
                 ActiveRun.Worker worker = new ActiveRun.Worker();
-                workers.execute(() -> execute(run, step, attempt, stepType, inputs, signal, worker));
-                var timeout = step.definition.timeout() == null ? null : timers.schedule(() -> {
+                workers.execute(() -> execute(run, step, attempt, stepType, inputs, resumeState, signal, worker));
+                Instant deadline = step.attemptDeadline;
+                var timeout = deadline == null ? null : timers.schedule(() -> {
                     signal.cancel("timed out after " + step.definition.timeout().toMillis() + " ms");
                     worker.interrupt();
-                }, step.definition.timeout().toMillis(), TimeUnit.MILLISECONDS);
+                }, Math.max(0, Duration.between(Instant.now(), deadline).toMillis()), TimeUnit.MILLISECONDS);
                 run.running.put(step.key, new ActiveRun.Attempt(attempt, worker, signal, timeout));
             }
             publishStep(run, step);
@@ -621,19 +663,21 @@ public final class RunEngine implements AutoCloseable {
     }
 
     private void execute(ActiveRun run, StepRecord step, int attempt, StepType type, Map<String, Object> inputs,
-            CancellationSignal signal, ActiveRun.Worker worker) {
+            Map<String, Object> resumeState, CancellationSignal signal, ActiveRun.Worker worker) {
         StepResult result;
         String outputJson = null;
         try {
             if (!worker.enter() || signal.isCancelled()) {
                 result = StepResult.retryableFailure(signal.reason() != null ? signal.reason() : "stopped before it started");
             } else {
-                result = type.execute(context(run, step, attempt, inputs, signal));
+                result = type.execute(context(run, step, attempt, inputs, resumeState, signal));
                 if (result == null) {
                     result = StepResult.retryableFailure("step type '" + type.name() + "' returned no result");
                 } else if (result instanceof StepResult.Success success && success.output() != null) {
                     // serialised once, here: an output that cannot be stored fails the step, not the run's bookkeeping
                     outputJson = RunStore.json(success.output());
+                } else if (result instanceof StepResult.Suspended suspended) {
+                    outputJson = RunStore.json(suspended.state());
                 }
             }
         } catch (IllegalArgumentException notStorable) {
@@ -647,7 +691,7 @@ public final class RunEngine implements AutoCloseable {
             worker.leave();
             releaseSlot(run.definition.id());
         }
-        if (signal.isCancelled() && result instanceof StepResult.Success) {
+        if (signal.isCancelled() && !(result instanceof StepResult.Failure)) {
             result = StepResult.retryableFailure(signal.reason());
         }
         if (!stopping) {
@@ -673,24 +717,46 @@ public final class RunEngine implements AutoCloseable {
                 flush(run);
                 return;
             }
-            StepResult.Failure failure = (StepResult.Failure) result;
-            if (failure.retryable() && step.attempt <= step.definition.retry().max()) {
-                Duration delay = step.definition.retry().delayBefore(step.attempt);
-                step.state = StepState.RETRY_WAIT;
-                step.error = failure.message();
-                step.dueAt = Instant.now().plus(delay);
+            if (result instanceof StepResult.Suspended suspended) {
+                // parked: no worker, no slot; the step's type is called again when it is due (also after a restart)
+                step.state = StepState.WAITING;
+                step.dueAt = suspended.resumeAt();
+                step.resumeState = suspended.state();
+                step.output = suspended.state();
+                step.outputJson = outputJson;
                 run.writes.add(store.saveStep(run.runId, step));
                 run.afterCommit.add(() -> publishStep(run, step));
-                wakeAt(run, step, delay);
+                Instant wake = step.attemptDeadline != null && step.attemptDeadline.isBefore(step.dueAt)
+                        ? step.attemptDeadline : step.dueAt;
+                wakeAt(run, step, Duration.between(Instant.now(), wake));
                 flush(run);
                 return;
             }
-            String message = failure.message() + (failure.retryable() && step.definition.retry().max() > 0
-                    ? " (after " + step.attempt + " attempts)" : "");
-            conclude(run, step, StepState.FAILED, null, message);
-            advanceLocked(run);
+            if (failAttempt(run, step, (StepResult.Failure) result) && step.state == StepState.FAILED) {
+                advanceLocked(run);
+            }
             flush(run);
         }
+    }
+
+    /** A failed attempt: the next one after the retry delay if the policy allows, else the step fails. */
+    private boolean failAttempt(ActiveRun run, StepRecord step, StepResult.Failure failure) {
+        if (failure.retryable() && step.attempt <= step.definition.retry().max()) {
+            Duration delay = step.definition.retry().delayBefore(step.attempt);
+            step.state = StepState.RETRY_WAIT;
+            step.error = failure.message();
+            step.dueAt = Instant.now().plus(delay);
+            step.resumeState = null;
+            step.output = null;
+            step.outputJson = null;
+            run.writes.add(store.saveStep(run.runId, step));
+            run.afterCommit.add(() -> publishStep(run, step));
+            wakeAt(run, step, delay);
+            return true;
+        }
+        String message = failure.message() + (failure.retryable() && step.definition.retry().max() > 0
+                ? " (after " + step.attempt + " attempts)" : "");
+        return conclude(run, step, StepState.FAILED, null, message);
     }
 
     /** Records a step's final state; the run advances once it is committed. */
@@ -944,6 +1010,9 @@ public final class RunEngine implements AutoCloseable {
         step.startedAt = row.startedAt();
         step.endedAt = row.endedAt();
         step.dueAt = row.dueAt();
+        if (row.state() == StepState.WAITING && row.output() instanceof Map<?, ?> state) {
+            step.resumeState = castMap(state);
+        }
     }
 
     private Map<String, Object> variables(ActiveRun run, StepRecord current) {
@@ -970,7 +1039,8 @@ public final class RunEngine implements AutoCloseable {
         return variables;
     }
 
-    private StepContext context(ActiveRun run, StepRecord step, int attempt, Map<String, Object> inputs, CancellationSignal signal) {
+    private StepContext context(ActiveRun run, StepRecord step, int attempt, Map<String, Object> inputs,
+            Map<String, Object> resumeState, CancellationSignal signal) {
         String runId = run.runId;
         String stepId = step.definition.id();
         StepLogger logger = (level, message) -> journal.submit(store.log(runId, stepId, level.name(),
@@ -1010,6 +1080,11 @@ public final class RunEngine implements AutoCloseable {
             @Override
             public dev.conflux.api.step.Cancellation cancellation() {
                 return signal;
+            }
+
+            @Override
+            public Map<String, Object> resumeState() {
+                return resumeState;
             }
         };
     }

@@ -21,12 +21,18 @@ final class StepRecord {
     Instant startedAt;
     Instant endedAt;
     Instant dueAt;
+    /** While WAITING: what its step type asked to be handed back when it resumes (stored as the step's output). */
+    java.util.Map<String, Object> resumeState;
+    /** When the current attempt times out (its step's timeout from the attempt's start), or null; not persisted. */
+    Instant attemptDeadline;
     /** When it started waiting for its step type, for the wait limit. */
     Instant waitingSince;
     /** Whether the step has a row yet: a step is stored when it first changes state, not when its run starts. */
     boolean stored;
     /** A timer will call advance for this step (retry due, step type wait limit); not persisted. */
     boolean wakeScheduled;
+    /** When that timer fires. */
+    Instant wakeTime;
     /** For a foreach step: its items' keys in order, once the list was evaluated. */
     java.util.List<String> itemKeys;
 

@@ -1,21 +1,29 @@
 package dev.conflux.workflow.internal.steps;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventConstants;
+import org.osgi.service.event.EventHandler;
 
+import dev.conflux.api.event.EventProperties;
 import dev.conflux.api.problem.ProblemException;
 import dev.conflux.api.step.StepContext;
 import dev.conflux.api.step.StepResult;
 import dev.conflux.api.step.StepType;
 import dev.conflux.api.workflow.RunState;
 import dev.conflux.api.workflow.RunView;
+import dev.conflux.api.workflow.StepState;
 import dev.conflux.api.workflow.StepView;
 import dev.conflux.workflow.internal.ConfluxWorkflowService;
 
@@ -23,11 +31,23 @@ import dev.conflux.workflow.internal.ConfluxWorkflowService;
  * {@code workflow}: runs another workflow as a child run and returns its outcome:
  * {@code {runId, state, outputs: {stepId: output}}}. The child's id comes from the step's
  * idempotency key, so a step that runs again after a crash waits for the same child instead of
- * starting a second one. Cancelling the parent's step cancels the child.
+ * starting a second one. While the child runs, the parent's step is WAITING: it holds no worker and
+ * no concurrency slot, so any number of parents can wait. The child's end resumes it at once (its
+ * run events); a poll with growing pauses (up to {@value #LONGEST_POLL_SECONDS} s) covers a restart.
+ * Cancelling the parent run cancels the child.
  */
-@Component(property = StepType.TYPE_PROPERTY + "=workflow")
-public class ChildWorkflowStep implements StepType {
+@Component(service = {StepType.class, EventHandler.class}, property = {StepType.TYPE_PROPERTY + "=workflow",
+    EventConstants.EVENT_TOPIC + "=conflux/workflow/run/SUCCEEDED",
+    EventConstants.EVENT_TOPIC + "=conflux/workflow/run/FAILED",
+    EventConstants.EVENT_TOPIC + "=conflux/workflow/run/CANCELLED"})
+public class ChildWorkflowStep implements StepType, EventHandler {
 
+    static final long LONGEST_POLL_SECONDS = 5;
+    private static final String CHILD = "childRunId";
+    private static final String POLLS = "polls";
+
+    /** The parent step each child run resumes: child run id to {parent run id, step key}. */
+    private final ConcurrentMap<String, String[]> waiting = new ConcurrentHashMap<>();
     private final ConfluxWorkflowService workflows;
 
     @Activate
@@ -53,53 +73,86 @@ public class ChildWorkflowStep implements StepType {
     }
 
     @Override
-    public StepResult execute(StepContext context) throws InterruptedException {
+    public StepResult execute(StepContext context) {
         Object workflow = context.inputs().get("workflow");
         if (!(workflow instanceof String id) || id.isBlank()) {
             return StepResult.permanentFailure("'workflow' names the workflow to run");
         }
-        Object given = context.inputs().getOrDefault("inputs", Map.of());
-        if (!(given instanceof Map<?, ?> map)) {
-            return StepResult.permanentFailure("'inputs' must be an object");
-        }
-        Map<String, Object> inputs = new LinkedHashMap<>();
-        map.forEach((k, v) -> inputs.put(String.valueOf(k), v));
         String childId = UUID.nameUUIDFromBytes(("child:" + context.idempotencyKey()).getBytes(StandardCharsets.UTF_8)).toString();
-        RunView child;
-        try {
-            child = workflows.startChild(id, inputs, childId);
-        } catch (ProblemException e) {
-            return StepResult.permanentFailure("cannot start workflow '" + id + "': " + e.getMessage());
-        }
-        context.logger().info("child run " + child.runId() + " of " + id);
-        context.cancellation().onCancel(() -> {
-            try {
-                workflows.cancel(childId);
-            } catch (ProblemException alreadyFinished) {
-                // nothing to cancel
+        int polls = context.resumeState().get(POLLS) instanceof Number n ? n.intValue() : 0;
+        if (!context.resumeState().containsKey(CHILD)) {
+            Object given = context.inputs().getOrDefault("inputs", Map.of());
+            if (!(given instanceof Map<?, ?> map)) {
+                return StepResult.permanentFailure("'inputs' must be an object");
             }
-        });
-        while (true) {
-            RunView now = workflows.getRun(childId).orElseThrow();
-            if (now.state().isFinished()) {
-                Map<String, Object> outputs = new LinkedHashMap<>();
-                for (StepView step : now.steps()) {
-                    if (step.item() == null) {
-                        outputs.put(step.stepId(), step.output());
+            Map<String, Object> inputs = new LinkedHashMap<>();
+            map.forEach((k, v) -> inputs.put(String.valueOf(k), v));
+            try {
+                RunView child = workflows.startChild(id, inputs, childId);
+                context.logger().info("child run " + child.runId() + " of " + id);
+            } catch (ProblemException e) {
+                return StepResult.permanentFailure("cannot start workflow '" + id + "': " + e.getMessage());
+            }
+        }
+        waiting.put(childId, new String[] {context.runId(), stepKey(context)});
+        RunView now = workflows.getRun(childId).orElse(null);
+        if (now == null) {
+            waiting.remove(childId);
+            return StepResult.permanentFailure("child run " + childId + " of '" + id + "' is gone (purged?)");
+        }
+        if (!now.state().isFinished()) {
+            long pauseMillis = Math.min(LONGEST_POLL_SECONDS * 1000, 100L << Math.min(polls, 6));
+            return StepResult.resumeAfter(Duration.ofMillis(pauseMillis), Map.of(CHILD, childId, POLLS, polls + 1));
+        }
+        waiting.remove(childId);
+        Map<String, Object> outputs = new LinkedHashMap<>();
+        for (StepView step : now.steps()) {
+            if (step.item() == null) {
+                outputs.put(step.stepId(), step.output());
+            }
+        }
+        Map<String, Object> output = new LinkedHashMap<>();
+        output.put("runId", childId);
+        output.put("state", now.state().name());
+        output.put("outputs", outputs);
+        return now.state() == RunState.SUCCEEDED ? StepResult.success(output)
+                : StepResult.permanentFailure("child run " + childId + " of '" + id + "' " + now.state()
+                        + (now.error() == null ? "" : ": " + now.error()));
+    }
+
+    /** A child ended: its parent step resumes now. A parent was cancelled: its children are cancelled too. */
+    @Override
+    public void handleEvent(Event event) {
+        Object runId = event.getProperty(EventProperties.RUN_ID);
+        if (!(runId instanceof String id)) {
+            return;
+        }
+        String[] parent = waiting.remove(id);
+        if (parent != null) {
+            workflows.resumeNow(parent[0], parent[1]);
+        }
+        if (event.getTopic().endsWith("/CANCELLED")) {
+            workflows.getRun(id).ifPresent(run -> {
+                for (StepView step : run.steps()) {
+                    if ("workflow".equals(step.type()) && step.state() == StepState.CANCELLED) {
+                        String key = id + "/" + step.stepId() + (step.item() == null ? "" : "/" + step.item());
+                        String child = UUID.nameUUIDFromBytes(("child:" + key).getBytes(StandardCharsets.UTF_8)).toString();
+                        waiting.remove(child);
+                        try {
+                            workflows.cancel(child);
+                        } catch (ProblemException finishedOrUnknown) {
+                            // nothing to cancel
+                        }
                     }
                 }
-                Map<String, Object> output = new LinkedHashMap<>();
-                output.put("runId", childId);
-                output.put("state", now.state().name());
-                output.put("outputs", outputs);
-                return now.state() == RunState.SUCCEEDED ? StepResult.success(output)
-                        : StepResult.permanentFailure("child run " + childId + " of '" + id + "' " + now.state()
-                                + (now.error() == null ? "" : ": " + now.error()));
-            }
-            if (context.cancellation().isCancelled()) {
-                return StepResult.permanentFailure("cancelled");
-            }
-            Thread.sleep(100);
+            });
         }
+    }
+
+    private static String stepKey(StepContext context) {
+        // the idempotency key is runId/stepId[/item]; the engine's step key is stepId[#item]
+        String rest = context.idempotencyKey().substring(context.runId().length() + 1);
+        int slash = rest.indexOf('/');
+        return slash < 0 ? rest : rest.substring(0, slash) + "#" + rest.substring(slash + 1);
     }
 }

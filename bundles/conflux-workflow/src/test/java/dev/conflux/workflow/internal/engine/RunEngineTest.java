@@ -201,6 +201,58 @@ public class RunEngineTest {
     }
 
     @Test
+    public void waitingStepsHoldNoSlotSoManyMoreRunsThanTheLimitCanWaitAtOnce() {
+        // the engine runs 8 attempts at once; 40 runs each wait 500 ms in a delay step
+        deploy("id: nap\nsteps:\n  - {id: wait, type: delay, with: {duration: 500ms}}\n  - {id: after, type: log, needs: [wait], with: {message: awake}}\n");
+        long start = System.nanoTime();
+        List<String> runs = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            runs.add(engine.start("nap", Map.of(), "api").runId());
+        }
+        for (String runId : runs) {
+            RunView done = await(runId, r -> r.state().isFinished());
+            assertEquals(done.error(), RunState.SUCCEEDED, done.state());
+            assertEquals(1, step(done, "wait", null).attempt());
+        }
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        // held slots would need 40 / 8 * 500 ms = 2.5 s at least
+        assertTrue("40 waits of 500 ms took " + millis + " ms", millis < 2_000);
+    }
+
+    @Test
+    public void aSuspendedStepResumesWithItsStateInTheSameAttemptAlsoAfterARestart() throws Exception {
+        List<Map<String, Object>> seen = Collections.synchronizedList(new ArrayList<>());
+        types.put("poller", step("poller", ctx -> {
+            seen.add(ctx.resumeState());
+            int polls = ctx.resumeState().get("polls") instanceof Number n ? n.intValue() : 0;
+            return polls < 2 ? StepResult.resumeAfter(Duration.ofMillis(polls == 0 ? 1500 : 50), Map.of("polls", polls + 1))
+                    : StepResult.success(Map.of("polls", polls));
+        }));
+        deploy("id: polling\nsteps:\n  - {id: p, type: poller}\n");
+        String runId = engine.start("polling", Map.of(), "api").runId();
+        RunView parked = await(runId, r -> step(r, "p", null).state() == StepState.WAITING);
+        assertEquals(Map.of("polls", 1), step(parked, "p", null).output());
+        engine.close();
+        engine = newEngine();
+        engine.recover();
+        RunView done = await(runId, r -> r.state().isFinished());
+        assertEquals(done.error(), RunState.SUCCEEDED, done.state());
+        assertEquals(Map.of("polls", 2), step(done, "p", null).output());
+        assertEquals("resuming is not a new attempt", 1, step(done, "p", null).attempt());
+        assertEquals(List.of(Map.of(), Map.of("polls", 1), Map.of("polls", 2)), seen);
+    }
+
+    @Test
+    public void aTimeoutBoundsTheWholeAttemptIncludingTheTimeItWaits() {
+        deploy("id: bounded\nsteps:\n  - {id: a, type: delay, timeout: 200ms, with: {duration: 10s}}\n");
+        long start = System.nanoTime();
+        RunView done = await(engine.start("bounded", Map.of(), "api").runId(), r -> r.state().isFinished());
+        assertTrue(System.nanoTime() - start < 5_000_000_000L);
+        assertEquals(RunState.FAILED, done.state());
+        assertTrue(step(done, "a", null).error(), step(done, "a", null).error().startsWith("timed out after 200 ms"));
+    }
+
+    @Test
     public void anOutputThatCannotBeStoredFailsTheStepInsteadOfStallingTheRun() {
         types.put("odd", step("odd", ctx -> StepResult.success(new Object())));
         deploy("id: odd\nsteps:\n  - {id: a, type: odd}\n");
@@ -211,7 +263,11 @@ public class RunEngineTest {
 
     @Test
     public void aStepPastItsTimeoutIsCancelledAndCountsAsAFailedAttempt() {
-        deploy("id: slow\nsteps:\n  - {id: a, type: delay, timeout: 100ms, with: {duration: 10s}, retry: {max: 1, initial: 10ms}}\n");
+        types.put("sleeper", step("sleeper", ctx -> {
+            Thread.sleep(10_000);
+            return StepResult.success(null);
+        }));
+        deploy("id: slow\nsteps:\n  - {id: a, type: sleeper, timeout: 100ms, retry: {max: 1, initial: 10ms}}\n");
         long start = System.nanoTime();
         RunView done = await(engine.start("slow", Map.of(), "api").runId(), r -> r.state().isFinished());
         assertTrue((System.nanoTime() - start) / 1_000_000 + " ms", System.nanoTime() - start < 5_000_000_000L);
