@@ -1,6 +1,7 @@
 package dev.conflux.itests;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
 import java.io.File;
@@ -79,9 +80,9 @@ public class CrashRecoveryIT {
             assertEquals(started.body(), 202, started.statusCode());
             runs.add(JSON.readTree(started.body()).path("runId").asText());
         }
-        // every run past its first step, none at its last: the slow step is in flight everywhere
+        // every run past its first step, none at its last: the slow step is parked everywhere
         for (String run : runs) {
-            awaitRun(run, r -> "RUNNING".equals(step(r, "slow").path("state").asText()));
+            awaitRun(run, r -> "WAITING".equals(step(r, "slow").path("state").asText()));
         }
         Map<String, JsonNode> before = new HashMap<>();
         for (String run : runs) {
@@ -111,7 +112,11 @@ public class CrashRecoveryIT {
                     assertEquals(run + " " + id + " ran again", step(earlier, id).path("endedAt").asText(), step(after, id).path("endedAt").asText());
                 }
             }
-            assertEquals("the slow step was running at the kill, so it ran again", 2, step(after, "slow").path("attempt").asInt());
+            // the delay was parked (WAITING) at the kill: it resumes in the same attempt and keeps its end time
+            assertEquals("a parked step resumes, it does not start over", 1, step(after, "slow").path("attempt").asInt());
+            String until = step(earlier, "slow").path("output").path("until").asText();
+            assertFalse(run + " ended before its delay was over", java.time.Instant.parse(step(after, "slow").path("endedAt").asText())
+                    .isBefore(java.time.Instant.parse(until)));
             String logs = send("GET", "/api/v1/runs/" + run + "/logs", null, null).body();
             assertEquals(logs, 1, count(logs, "first " + run));
             assertEquals(logs, 1, count(logs, "side " + run));

@@ -101,7 +101,8 @@ public class WorkflowRunsIT extends ConfluxTestSupport {
 
         deploy("id: long\nsteps:\n  - {id: a, type: delay, with: {duration: 30s}}\nonFailure:\n  - {id: alert, type: log, with: {message: x}}\n");
         String longRun = start("long", "{}");
-        awaitRun(longRun, r -> "RUNNING".equals(step(r, "a").path("state").asText()));
+        // a delay parks its step (WAITING): it holds no worker while it waits
+        awaitRun(longRun, r -> "WAITING".equals(step(r, "a").path("state").asText()));
         assertEquals(200, post("/api/v1/runs/" + longRun + "/cancel", "application/json", "").statusCode());
         JsonNode cancelled = awaitRun(longRun, r -> r.path("state").asText().equals("CANCELLED"));
         assertEquals("CANCELLED", step(cancelled, "a").path("state").asText());
@@ -111,7 +112,7 @@ public class WorkflowRunsIT extends ConfluxTestSupport {
         HttpResponse<String> retried = post("/api/v1/runs/" + longRun + "/retry", "application/json", "");
         assertEquals(retried.body(), 200, retried.statusCode());
         // a run keeps its version: the retry runs the 30 s delay of version 1 again, so cancel it once more
-        awaitRun(longRun, r -> "RUNNING".equals(r.path("state").asText()) && "RUNNING".equals(step(r, "a").path("state").asText()));
+        awaitRun(longRun, r -> "RUNNING".equals(r.path("state").asText()) && "WAITING".equals(step(r, "a").path("state").asText()));
         assertEquals(1, JSON.readTree(get("/api/v1/runs/" + longRun).body()).path("version").asInt());
         assertEquals(200, post("/api/v1/runs/" + longRun + "/cancel", "application/json", "").statusCode());
     }

@@ -397,6 +397,15 @@ public final class RunEngine implements AutoCloseable {
 
     /** Decides, in memory, every change that can happen now; {@link #flush} commits them. */
     private void advanceLocked(ActiveRun run) {
+        if (run.state == RunState.PAUSED) {
+            // a pause starts nothing new, but attempts in flight finish: parked ones resume when due
+            for (StepRecord step : new ArrayList<>(run.steps.values())) {
+                if (step.state == StepState.WAITING) {
+                    tryStart(run, step, null);
+                }
+            }
+            return;
+        }
         boolean again = true;
         while (again && run.state == RunState.RUNNING) {
             again = false;
