@@ -38,7 +38,9 @@ CREATE TABLE sec_refresh_token (
     client       VARCHAR(64),
     created_at   TIMESTAMP     NOT NULL,
     expires_at   TIMESTAMP     NOT NULL,
-    revoked_at   TIMESTAMP
+    revoked_at   TIMESTAMP,
+    -- revoked because it was used to refresh: presenting it again means a copy was stolen
+    rotated      BOOLEAN       DEFAULT FALSE NOT NULL
 );
 CREATE INDEX sec_refresh_user ON sec_refresh_token (username);
 
@@ -57,7 +59,8 @@ CREATE TABLE sec_signing_key (
 -- The audit trail: each entry's hash covers its fields and the hash of the entry before it.
 CREATE TABLE sec_audit (
     seq            BIGINT         NOT NULL PRIMARY KEY,
-    at             TIMESTAMP      NOT NULL,
+    -- epoch milliseconds: no time zone can shift what the hash covers
+    at_ms          BIGINT         NOT NULL,
     principal      VARCHAR(100)   NOT NULL,
     client_address VARCHAR(64),
     action         VARCHAR(100)   NOT NULL,
@@ -67,5 +70,5 @@ CREATE TABLE sec_audit (
     prev_hash      VARCHAR(64)    NOT NULL,
     hash           VARCHAR(64)    NOT NULL
 );
-CREATE INDEX sec_audit_at ON sec_audit (at);
+CREATE INDEX sec_audit_at ON sec_audit (at_ms);
 CREATE INDEX sec_audit_principal ON sec_audit (principal, seq);

@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -84,8 +83,12 @@ public final class AuditLog implements AuditTrail {
     }
 
     static AuditEntry chain(long seq, Instant at, AuditEvent e, String prevHash) {
-        String hash = hash(seq, at, e.principal(), e.clientAddress(), e.action(), e.target(), e.outcome(), e.detail(), prevHash);
-        return new AuditEntry(seq, at, e.principal(), e.clientAddress(), e.action(), cut(e.target(), 500), e.outcome(),
+        // cut to the column widths first, so what is stored is exactly what the hash covers
+        String principal = cut(e.principal(), 100);
+        String address = cut(e.clientAddress(), 64);
+        String action = cut(e.action(), 100);
+        String hash = hash(seq, at, principal, address, action, e.target(), e.outcome(), e.detail(), prevHash);
+        return new AuditEntry(seq, at, principal, address, action, cut(e.target(), 500), e.outcome(),
                 cut(e.detail(), 1000), prevHash, hash);
     }
 
@@ -145,8 +148,8 @@ public final class AuditLog implements AuditTrail {
     /** Deletes entries older than the cutoff and records that it did; @return how many went */
     synchronized int prune(Instant before) {
         Optional<AuditEntry> lastOld = Jdbc.query(dataSource,
-                "SELECT * FROM sec_audit WHERE at < ? ORDER BY seq DESC FETCH FIRST 1 ROWS ONLY",
-                ps -> ps.setTimestamp(1, Timestamp.from(before)), rs -> rs.next() ? Optional.of(entry(rs)) : Optional.empty());
+                "SELECT * FROM sec_audit WHERE at_ms < ? ORDER BY seq DESC FETCH FIRST 1 ROWS ONLY",
+                ps -> ps.setLong(1, before.toEpochMilli()), rs -> rs.next() ? Optional.of(entry(rs)) : Optional.empty());
         if (lastOld.isEmpty()) {
             return 0;
         }
@@ -170,12 +173,12 @@ public final class AuditLog implements AuditTrail {
             args.add(q.actionPrefix().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%");
         }
         if (q.from() != null) {
-            sql.append(" AND at >= ?");
-            args.add(Timestamp.from(q.from()));
+            sql.append(" AND at_ms >= ?");
+            args.add(q.from().toEpochMilli());
         }
         if (q.to() != null) {
-            sql.append(" AND at < ?");
-            args.add(Timestamp.from(q.to()));
+            sql.append(" AND at_ms < ?");
+            args.add(q.to().toEpochMilli());
         }
         sql.append(" ORDER BY seq DESC OFFSET ? ROWS FETCH NEXT ? ROWS ONLY");
         args.add(q.offset());
@@ -196,9 +199,9 @@ public final class AuditLog implements AuditTrail {
     /** Every entry from the oldest, one at a time, for export. */
     public void forEach(Instant from, Instant to, Consumer<AuditEntry> sink) {
         Jdbc.inConnection(dataSource, c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT * FROM sec_audit WHERE at >= ? AND at < ? ORDER BY seq")) {
-                ps.setTimestamp(1, Timestamp.from(from == null ? Instant.EPOCH : from));
-                ps.setTimestamp(2, Timestamp.from(to == null ? Instant.parse("9999-01-01T00:00:00Z") : to));
+            try (PreparedStatement ps = c.prepareStatement("SELECT * FROM sec_audit WHERE at_ms >= ? AND at_ms < ? ORDER BY seq")) {
+                ps.setLong(1, from == null ? Long.MIN_VALUE : from.toEpochMilli());
+                ps.setLong(2, to == null ? Long.MAX_VALUE : to.toEpochMilli());
                 ps.setFetchSize(500);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
@@ -228,10 +231,10 @@ public final class AuditLog implements AuditTrail {
     }
 
     private void insert(AuditEntry e) {
-        Jdbc.update(dataSource, "INSERT INTO sec_audit (seq, at, principal, client_address, action, target, outcome, "
+        Jdbc.update(dataSource, "INSERT INTO sec_audit (seq, at_ms, principal, client_address, action, target, outcome, "
                 + "detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", ps -> {
                     ps.setLong(1, e.seq());
-                    ps.setTimestamp(2, Timestamp.from(e.at()));
+                    ps.setLong(2, e.at().toEpochMilli());
                     ps.setString(3, e.principal());
                     ps.setString(4, e.clientAddress());
                     ps.setString(5, e.action());
@@ -244,7 +247,7 @@ public final class AuditLog implements AuditTrail {
     }
 
     private static AuditEntry entry(ResultSet rs) throws SQLException {
-        return new AuditEntry(rs.getLong("seq"), rs.getTimestamp("at").toInstant(), rs.getString("principal"),
+        return new AuditEntry(rs.getLong("seq"), Instant.ofEpochMilli(rs.getLong("at_ms")), rs.getString("principal"),
                 rs.getString("client_address"), rs.getString("action"), rs.getString("target"), rs.getString("outcome"),
                 rs.getString("detail"), rs.getString("prev_hash"), rs.getString("hash"));
     }

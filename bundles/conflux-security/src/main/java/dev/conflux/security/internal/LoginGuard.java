@@ -3,8 +3,6 @@ package dev.conflux.security.internal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -77,34 +75,36 @@ final class LoginGuard {
 
     void forgetOld() {
         Instant now = clock.instant();
-        List<String> old = new ArrayList<>();
-        failures.forEach((key, f) -> {
+        // removed under the map's lock of the key, so a failure counted at the same moment is never lost
+        failures.keySet().forEach(key -> failures.computeIfPresent(key, (k, f) -> {
             synchronized (f) {
-                if ((f.lockedUntil == null || f.lockedUntil.isBefore(now)) && f.first.plus(lockout).isBefore(now)) {
-                    old.add(key);
-                }
+                boolean stale = (f.lockedUntil == null || f.lockedUntil.isBefore(now)) && f.first.plus(lockout).isBefore(now);
+                return stale ? null : f;
             }
-        });
-        old.forEach(failures::remove);
+        }));
     }
 
     private boolean count(String key, int limit) {
         Instant now = clock.instant();
-        Failures f = failures.computeIfAbsent(key, k -> new Failures());
-        synchronized (f) {
-            if (f.first == null || f.first.plus(lockout).isBefore(now)
-                    || (f.lockedUntil != null && f.lockedUntil.isBefore(now))) {
-                f.count = 0;
-                f.first = now;
-                f.lockedUntil = null;
+        boolean[] lockedNow = new boolean[1];
+        failures.compute(key, (k, existing) -> {
+            Failures f = existing == null ? new Failures() : existing;
+            synchronized (f) {
+                if (f.first == null || f.first.plus(lockout).isBefore(now)
+                        || (f.lockedUntil != null && f.lockedUntil.isBefore(now))) {
+                    f.count = 0;
+                    f.first = now;
+                    f.lockedUntil = null;
+                }
+                f.count++;
+                if (f.count >= limit && f.lockedUntil == null) {
+                    f.lockedUntil = now.plus(lockout);
+                    lockedNow[0] = true;
+                }
             }
-            f.count++;
-            if (f.count >= limit && f.lockedUntil == null) {
-                f.lockedUntil = now.plus(lockout);
-                return true;
-            }
-            return false;
-        }
+            return f;
+        });
+        return lockedNow[0];
     }
 
     private long remaining(String key) {

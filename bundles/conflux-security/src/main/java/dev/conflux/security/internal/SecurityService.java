@@ -233,6 +233,11 @@ public class SecurityService implements Authenticator, AuditTrail {
         record(caller.name(), address, "auth.logout", caller.name(), AuditEvent.SUCCESS, caller.method());
     }
 
+    @Override
+    public long throttle(String principal, String clientAddress, boolean changes) {
+        return rateLimit(changes ? CLASS_WRITE : CLASS_READ, principal, clientAddress);
+    }
+
     /** @return 0 when the request may go ahead, otherwise seconds until it would */
     public long rateLimit(String requestClass, String principal, String address) {
         RateLimiter limiter = limits.get(requestClass);
@@ -334,7 +339,15 @@ public class SecurityService implements Authenticator, AuditTrail {
     /** A user changing their own password must prove they know the current one. */
     public void changeOwnPassword(Caller caller, String address, String oldPassword, String newPassword) {
         User user = existing(caller.name());
+        // a stolen token must not become a way to guess the password: the same lockout as a login
+        long locked = guard.lockedFor(user.username(), address);
+        if (locked > 0) {
+            record(caller.name(), address, "user.password", caller.name(), AuditEvent.DENIED, "locked after repeated failures");
+            throw new ProblemException(ProblemType.RATE_LIMITED, "Too many wrong passwords for this account or address; "
+                    + "try again in " + locked + " s");
+        }
         if (oldPassword == null || !hasher.verify(oldPassword, user.passwordHash())) {
+            guard.failed(user.username(), address);
             record(caller.name(), address, "user.password", caller.name(), AuditEvent.FAILURE, "wrong current password");
             throw new ProblemException(ProblemType.INVALID_REQUEST, "The current password is wrong");
         }

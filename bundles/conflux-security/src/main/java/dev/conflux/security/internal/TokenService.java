@@ -143,21 +143,30 @@ public final class TokenService {
         }
         String id = refreshToken.substring(0, dot);
         String secret = refreshToken.substring(dot + 1);
-        record Row(String hash, String username, String accessId, Instant expiresAt, Instant revokedAt) {
+        record Row(String hash, String username, String accessId, Instant expiresAt, boolean rotated) {
         }
         Optional<Row> row = Jdbc.query(dataSource, "SELECT * FROM sec_refresh_token WHERE token_id = ?",
                 ps -> ps.setString(1, id), rs -> rs.next()
                         ? Optional.of(new Row(rs.getString("secret_hash"), rs.getString("username"), rs.getString("access_id"),
-                                rs.getTimestamp("expires_at").toInstant(), ApiKeyStore.instant(rs.getTimestamp("revoked_at"))))
+                                rs.getTimestamp("expires_at").toInstant(), rs.getBoolean("rotated")))
                         : Optional.empty());
         if (row.isEmpty() || !Secrets.sameDigest(row.get().hash(), Secrets.sha256(secret))) {
             return Optional.empty();
         }
-        if (row.get().revokedAt() != null) {
-            revokeAllOf(row.get().username());
+        if (!row.get().expiresAt().isAfter(clock.instant())) {
             return Optional.empty();
         }
-        if (!row.get().expiresAt().isAfter(clock.instant())) {
+        // one statement claims the token, so two concurrent refreshes cannot both succeed
+        int claimed = Jdbc.update(dataSource, "UPDATE sec_refresh_token SET revoked_at = ?, rotated = TRUE "
+                + "WHERE token_id = ? AND revoked_at IS NULL", ps -> {
+                    ps.setTimestamp(1, Timestamp.from(clock.instant()));
+                    ps.setString(2, id);
+                });
+        if (claimed == 0) {
+            if (row.get().rotated()) {
+                // it was used before: only a copy can be presented twice, so every session of the user ends
+                revokeAllOf(row.get().username());
+            }
             return Optional.empty();
         }
         revokeAccess(row.get().accessId());
@@ -168,17 +177,27 @@ public final class TokenService {
     void revokeAccess(String accessId) {
         Instant now = clock.instant();
         Instant until = now.plus(accessLifetime);
-        if (revoked.putIfAbsent(accessId, until) == null) {
-            Jdbc.update(dataSource, "MERGE INTO sec_revoked_token (token_id, expires_at) KEY (token_id) VALUES (?, ?)", ps -> {
-                ps.setString(1, accessId);
-                ps.setTimestamp(2, Timestamp.from(until));
-            });
+        if (!revoked.containsKey(accessId)) {
+            // stored before it is believed, so a failure leaves nothing half revoked; portable SQL (H2, PostgreSQL)
+            int exists = Jdbc.query(dataSource, "SELECT COUNT(*) FROM sec_revoked_token WHERE token_id = ?",
+                    ps -> ps.setString(1, accessId), rs -> rs.next() ? rs.getInt(1) : 0);
+            if (exists == 0) {
+                try {
+                    Jdbc.update(dataSource, "INSERT INTO sec_revoked_token (token_id, expires_at) VALUES (?, ?)", ps -> {
+                        ps.setString(1, accessId);
+                        ps.setTimestamp(2, Timestamp.from(until));
+                    });
+                } catch (Jdbc.StoreException raced) {
+                    // revoked at the same moment by another request: the row is there, which is all that matters
+                }
+            }
         }
         Jdbc.update(dataSource, "UPDATE sec_refresh_token SET revoked_at = ? WHERE access_id = ? AND revoked_at IS NULL",
                 ps -> {
                     ps.setTimestamp(1, Timestamp.from(now));
                     ps.setString(2, accessId);
                 });
+        revoked.putIfAbsent(accessId, until);
     }
 
     /** Ends every session of a user: after a password change, a role change, a deletion or a stolen refresh token. */

@@ -33,6 +33,7 @@ final class SoapAccess {
 
     static final Set<String> READ_OPERATIONS = Set.of("listWorkflows", "getWorkflow", "getRun");
     private static final List<String> WRITERS = List.of(Roles.ADMIN, Roles.OPERATOR);
+    private static final List<String> READERS = Roles.ALL;
     private static final String CALLER = "conflux.caller";
 
     private final Authenticator authenticator;
@@ -67,22 +68,38 @@ final class SoapAccess {
         String operation = operation(message.getExchange());
         HttpServletRequest request = (HttpServletRequest) message.get("HTTP.REQUEST");
         String address = request == null ? null : request.getRemoteAddr();
+        boolean changes = !READ_OPERATIONS.contains(operation);
+        throttle(message, authenticator.throttle(null, address, changes));
         Caller caller;
         try {
             caller = authenticator.authenticate(new Credentials(header(message, "Authorization"),
                     header(message, "X-API-Key"), address));
         } catch (AuthenticationException e) {
             HttpServletResponse response = (HttpServletResponse) message.get("HTTP.RESPONSE");
-            if (response != null && e.reason() != AuthenticationException.Reason.LOCKED) {
+            if (response != null && e.reason() == AuthenticationException.Reason.LOCKED) {
+                response.setHeader("Retry-After", Long.toString(Math.max(1, e.retryAfterSeconds())));
+            } else if (response != null) {
                 response.setHeader("WWW-Authenticate", "Basic realm=\"conflux\", charset=\"UTF-8\"");
             }
             throw fault(e.getMessage(), e.reason() == AuthenticationException.Reason.LOCKED ? 429 : 401);
         }
+        throttle(message, authenticator.throttle(caller.name(), null, changes));
         message.getExchange().put(CALLER, caller);
-        if (!READ_OPERATIONS.contains(operation) && !caller.mayActAs(WRITERS)) {
+        List<String> needed = changes ? WRITERS : READERS;
+        if (!caller.mayActAs(needed)) {
             audit.record(new AuditEvent(caller.name(), address, "soap." + operation, null, AuditEvent.DENIED,
                     "roles " + caller.roles()));
-            throw fault("'" + caller.name() + "' holds " + caller.roles() + "; " + operation + " needs one of " + WRITERS, 403);
+            throw fault("'" + caller.name() + "' holds " + caller.roles() + "; " + operation + " needs one of " + needed, 403);
+        }
+    }
+
+    private static void throttle(Message message, long waitSeconds) {
+        if (waitSeconds > 0) {
+            HttpServletResponse response = (HttpServletResponse) message.get("HTTP.RESPONSE");
+            if (response != null) {
+                response.setHeader("Retry-After", Long.toString(waitSeconds));
+            }
+            throw fault("Too many requests; retry in " + waitSeconds + " s", 429);
         }
     }
 

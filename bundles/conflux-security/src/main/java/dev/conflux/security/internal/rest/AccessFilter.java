@@ -75,11 +75,14 @@ public class AccessFilter implements ContainerRequestFilter, ContainerResponseFi
         String address = clientAddress(servletRequest);
         String path = request.getUriInfo().getRequestUri().getRawPath();
         String requestClass = AccessRule.safe(httpMethod) ? SecurityService.CLASS_READ : SecurityService.CLASS_WRITE;
+        // the address pays first, so a flood of bad credentials is turned away before any password is hashed
+        long addressWait = security.rateLimit(requestClass, null, address);
+        if (addressWait > 0) {
+            request.abortWith(Problems.tooMany("Too many requests from this address; retry in " + addressWait + " s",
+                    addressWait, path));
+            return;
+        }
         if (rule.open()) {
-            long wait = security.rateLimit(requestClass, null, address);
-            if (wait > 0) {
-                request.abortWith(Problems.tooMany("Too many requests from this address; retry in " + wait + " s", wait, path));
-            }
             return;
         }
         Caller caller;
@@ -94,7 +97,7 @@ public class AccessFilter implements ContainerRequestFilter, ContainerResponseFi
             }
             return;
         }
-        long wait = security.rateLimit(requestClass, caller.name(), address);
+        long wait = security.rateLimit(requestClass, caller.name(), null);
         if (wait > 0) {
             request.abortWith(Problems.tooMany("Too many requests; retry in " + wait + " s", wait, path));
             return;

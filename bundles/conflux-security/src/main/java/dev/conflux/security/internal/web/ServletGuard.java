@@ -72,6 +72,14 @@ public class ServletGuard implements Filter {
         String path = request.getRequestURI();
         String address = request.getRemoteAddr();
         boolean reading = "GET".equals(request.getMethod()) || "HEAD".equals(request.getMethod());
+        String requestClass = reading ? SecurityService.CLASS_READ : SecurityService.CLASS_WRITE;
+        long addressWait = security.rateLimit(requestClass, null, address);
+        if (addressWait > 0) {
+            response.setHeader("Retry-After", Long.toString(addressWait));
+            problem(response, ProblemType.RATE_LIMITED, "Too many requests from this address; retry in " + addressWait + " s",
+                    path);
+            return;
+        }
         Caller caller;
         try {
             caller = security.authenticate(new Credentials(request.getHeader("Authorization"), request.getHeader("X-API-Key"),
@@ -87,7 +95,7 @@ public class ServletGuard implements Filter {
             }
             return;
         }
-        long wait = security.rateLimit(reading ? SecurityService.CLASS_READ : SecurityService.CLASS_WRITE, caller.name(), address);
+        long wait = security.rateLimit(requestClass, caller.name(), null);
         if (wait > 0) {
             response.setHeader("Retry-After", Long.toString(wait));
             problem(response, ProblemType.RATE_LIMITED, "Too many requests; retry in " + wait + " s", path);
