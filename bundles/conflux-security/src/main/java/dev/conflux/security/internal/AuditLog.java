@@ -1,5 +1,9 @@
 package dev.conflux.security.internal;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -24,7 +28,9 @@ import dev.conflux.api.security.AuditTrail;
  * The audit trail as a hash chain: entry n stores the SHA-256 of its own fields and of entry n-1's
  * hash. Editing a stored entry breaks its own hash, deleting one breaks the numbering and the link of
  * the next. Pruning old entries records an {@code audit.prune} entry naming what went, so the chain
- * is verified from its new start.
+ * is verified from its new start. The last entry's number and hash are also kept in a file outside
+ * the database (the <em>head</em>), so cutting entries off the end, or rewriting the whole chain
+ * with fresh hashes, is found too.
  */
 public final class AuditLog implements AuditTrail {
 
@@ -42,12 +48,20 @@ public final class AuditLog implements AuditTrail {
 
     private final DataSource dataSource;
     private final Clock clock;
+    private final Path headFile;
+    private boolean headWarned;
     private long lastSeq = -1;
     private String lastHash;
 
     AuditLog(DataSource dataSource, Clock clock) {
+        this(dataSource, clock, null);
+    }
+
+    /** @param headFile where the last entry's number and hash are kept; {@code null} for none */
+    AuditLog(DataSource dataSource, Clock clock, Path headFile) {
         this.dataSource = dataSource;
         this.clock = clock;
+        this.headFile = headFile;
     }
 
     @Override
@@ -71,6 +85,7 @@ public final class AuditLog implements AuditTrail {
                 insert(entry);
                 lastSeq = entry.seq();
                 lastHash = entry.hash();
+                writeHead(entry);
                 return entry;
             } catch (Jdbc.StoreException e) {
                 // another node appended first (or the insert failed): read the tail again and retry
@@ -105,6 +120,7 @@ public final class AuditLog implements AuditTrail {
     }
 
     public Verification verify() {
+        Optional<Head> head = readHead();
         return Jdbc.inConnection(dataSource, c -> {
             long checked = 0;
             Long previousSeq = null;
@@ -135,14 +151,57 @@ public final class AuditLog implements AuditTrail {
                             return new Verification(false, checked, entry.seq(),
                                     "entry " + entry.seq() + " was changed after it was written");
                         }
+                        if (head.isPresent() && head.get().seq() == entry.seq() && !head.get().hash().equals(entry.hash())) {
+                            return new Verification(false, checked, entry.seq(), "entry " + entry.seq()
+                                    + " is not the one that was written: the chain was rewritten up to here");
+                        }
                         checked++;
                         previousSeq = entry.seq();
                         previousHash = entry.hash();
                     }
                 }
             }
+            long last = previousSeq == null ? -1 : previousSeq;
+            if (head.isPresent() && head.get().seq() > last) {
+                return new Verification(false, checked, last + 1, "the trail ends at entry " + last + ", but entries up to "
+                        + head.get().seq() + " were written: the newest entries were removed");
+            }
             return new Verification(true, checked, null, null);
         });
+    }
+
+    private record Head(long seq, String hash) {
+    }
+
+    private void writeHead(AuditEntry entry) {
+        if (headFile == null) {
+            return;
+        }
+        try {
+            Files.createDirectories(headFile.getParent());
+            Path next = headFile.resolveSibling(headFile.getFileName() + ".next");
+            Files.writeString(next, entry.seq() + " " + entry.hash() + "\n");
+            Files.move(next, headFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException | RuntimeException e) {
+            if (!headWarned) {
+                headWarned = true;
+                LOG.warn("Could not keep the audit trail's head in {}; cut-off entries will not be detected: {}", headFile,
+                        e.toString());
+            }
+        }
+    }
+
+    private Optional<Head> readHead() {
+        if (headFile == null || !Files.isRegularFile(headFile)) {
+            return Optional.empty();
+        }
+        try {
+            String[] parts = Files.readString(headFile).strip().split(" ");
+            return parts.length == 2 ? Optional.of(new Head(Long.parseLong(parts[0]), parts[1])) : Optional.empty();
+        } catch (IOException | NumberFormatException e) {
+            LOG.warn("The audit trail's head in {} cannot be read: {}", headFile, e.toString());
+            return Optional.empty();
+        }
     }
 
     /** Deletes entries older than the cutoff and records that it did; @return how many went */

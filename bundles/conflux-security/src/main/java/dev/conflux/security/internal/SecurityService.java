@@ -96,7 +96,8 @@ public class SecurityService implements Authenticator, AuditTrail {
         this.apiKeys = new ApiKeyStore(dataSource, secrets);
         this.tokens = new TokenService(dataSource, secrets, clock, Duration.ofMinutes(config.accessTokenMinutes()),
                 Duration.ofHours(config.refreshTokenHours()));
-        this.audit = new AuditLog(dataSource, clock);
+        this.audit = new AuditLog(dataSource, clock,
+                Paths.get(System.getProperty("karaf.data", "data"), "conflux", "audit-head"));
         this.guard = new LoginGuard(clock, config.lockoutAttemptsPerAccount(), config.lockoutAttemptsPerAddress(),
                 Duration.ofSeconds(config.lockoutSeconds()));
         this.limits = Map.of(CLASS_LOGIN, new RateLimiter(config.loginRequestsPerMinute()),

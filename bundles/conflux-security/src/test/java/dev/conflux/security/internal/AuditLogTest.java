@@ -5,6 +5,8 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotEquals;
 import static org.junit.Assert.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
@@ -116,6 +118,41 @@ public class AuditLogTest {
         restarted.record(new AuditEvent("bob", null, "auth.login", "bob", AuditEvent.FAILURE, "wrong password"));
         assertTrue(restarted.verify().intact());
         assertEquals(4, restarted.verify().checked());
+    }
+
+    @Test
+    public void cuttingOffTheNewestEntriesIsFoundThroughTheHead() throws Exception {
+        Path head = Files.createTempDirectory("audit").resolve("audit-head");
+        AuditLog withHead = new AuditLog(dataSource, clock, head);
+        for (int i = 0; i < 5; i++) {
+            withHead.record(new AuditEvent("alice", null, "workflow.deploy", "wf-" + i, AuditEvent.SUCCESS, null));
+        }
+        assertTrue(withHead.verify().intact());
+        sql("DELETE FROM sec_audit WHERE seq >= 3");
+        AuditLog.Verification v = withHead.verify();
+        assertFalse(v.intact());
+        assertEquals(Long.valueOf(3), v.brokenAt());
+        assertTrue(v.problem(), v.problem().contains("newest entries were removed"));
+    }
+
+    @Test
+    public void rewritingTheWholeChainIsFoundThroughTheHead() throws Exception {
+        Path head = Files.createTempDirectory("audit").resolve("audit-head");
+        AuditLog withHead = new AuditLog(dataSource, clock, head);
+        for (int i = 0; i < 3; i++) {
+            withHead.record(new AuditEvent("alice", null, "workflow.deploy", "wf-" + i, AuditEvent.SUCCESS, null));
+        }
+        // a forger who knows the algorithm recomputes every hash after changing entry 1
+        sql("DELETE FROM sec_audit");
+        AuditLog forger = new AuditLog(dataSource, clock);
+        for (int i = 0; i < 3; i++) {
+            forger.record(new AuditEvent("alice", null, "workflow.deploy", i == 1 ? "harmless" : "wf-" + i,
+                    AuditEvent.SUCCESS, null));
+        }
+        assertTrue("without the head the forgery is consistent", forger.verify().intact());
+        AuditLog.Verification v = withHead.verify();
+        assertFalse(v.intact());
+        assertEquals(Long.valueOf(2), v.brokenAt());
     }
 
     @Test
