@@ -22,6 +22,7 @@ import dev.conflux.store.internal.FlywaySchemaMigrator;
 import dev.conflux.workflow.internal.definition.DefinitionParser;
 import dev.conflux.workflow.internal.definition.WorkflowDefinition;
 import dev.conflux.workflow.internal.engine.RunEngine;
+import dev.conflux.workflow.internal.engine.RunIds;
 
 /** Conflux's engine, embedded exactly as the container runs it, on an H2 file database with WRITE_DELAY=0. */
 final class ConfluxSide {
@@ -116,7 +117,7 @@ final class ConfluxSide {
         for (int c = 0; c < concurrency; c++) {
             clients.execute(() -> {
                 while (left.getAndDecrement() > 0) {
-                    String runId = java.util.UUID.randomUUID().toString();
+                    String runId = RunIds.next(); // what the engine gives a run started without an id
                     CompletableFuture<Void> finished = new CompletableFuture<>();
                     done.put(runId, finished);
                     engine.start("bench", Map.of(), "api", runId);

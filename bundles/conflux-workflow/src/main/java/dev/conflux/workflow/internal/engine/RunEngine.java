@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -216,7 +215,7 @@ public final class RunEngine implements AutoCloseable {
         Loaded loaded = definitions.current(workflowId)
                 .orElseThrow(() -> ProblemException.notFound("no workflow '" + workflowId + "' is deployed"));
         InputCheck.check(loaded.definition().inputSchema(), inputs);
-        ActiveRun run = new ActiveRun(runId != null ? runId : UUID.randomUUID().toString(), loaded.definition(), loaded.version(),
+        ActiveRun run = new ActiveRun(runId != null ? runId : RunIds.next(), loaded.definition(), loaded.version(),
                 inputs == null ? Map.of() : inputs, trigger == null ? "api" : trigger, Instant.now(), RunState.RUNNING);
         CompletableFuture<Void> stored;
         synchronized (run) {
