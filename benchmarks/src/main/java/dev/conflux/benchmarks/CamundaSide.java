@@ -33,17 +33,10 @@ final class CamundaSide {
     public static class Finished implements ExecutionListener {
         @Override
         public void notify(org.camunda.bpm.engine.delegate.DelegateExecution execution) {
-            CompletableFuture<Void> future = DONE.get(execution.getProcessInstanceId());
-            if (future != null) {
-                future.complete(null);
-            } else {
-                EARLY.put(execution.getProcessInstanceId(), Boolean.TRUE);
-            }
+            // whoever comes first, the listener or the starter, creates the future: no window between the two
+            DONE.computeIfAbsent(execution.getProcessInstanceId(), k -> new CompletableFuture<>()).complete(null);
         }
     }
-
-    /** Instances that ended before their starter registered (cannot happen with asyncBefore, kept for safety). */
-    static final Map<String, Boolean> EARLY = new ConcurrentHashMap<>();
 
     /** The no-op service task. */
     public static class Noop implements org.camunda.bpm.engine.delegate.JavaDelegate {
@@ -96,11 +89,11 @@ final class CamundaSide {
             clients.execute(() -> {
                 while (left.getAndDecrement() > 0) {
                     String id = engine.getRuntimeService().startProcessInstanceByKey("bench").getId();
-                    CompletableFuture<Void> finished = DONE.computeIfAbsent(id, k -> new CompletableFuture<>());
-                    if (EARLY.remove(id) != null) {
-                        finished.complete(null);
+                    try {
+                        DONE.computeIfAbsent(id, k -> new CompletableFuture<>()).get(1, TimeUnit.MINUTES);
+                    } catch (Exception e) {
+                        throw new IllegalStateException("Camunda instance " + id + " did not end within a minute", e);
                     }
-                    finished.join();
                     DONE.remove(id);
                 }
             });
