@@ -34,7 +34,7 @@ import dev.conflux.security.internal.SecurityService;
 
 /**
  * The same users and rules for servlets that bundles register on the HTTP whiteboard (the MCP
- * server, the dashboard's API): a filter over the configured paths, in every whiteboard context.
+ * server, the dashboard's API, Prometheus metrics at {@code /metrics}): a filter over the configured paths, in every whiteboard context.
  * Reading (GET, HEAD) needs any role, anything else {@code operator}; what changes something is
  * audited. The servlet sees the caller as its remote user and through {@code isUserInRole}.
  */
@@ -42,6 +42,7 @@ import dev.conflux.security.internal.SecurityService;
         property = {"osgi.http.whiteboard.context.select=(osgi.http.whiteboard.context.name=*)",
             // the defaults of Config below; a configuration replaces them
             "osgi.http.whiteboard.filter.pattern=/mcp/*", "osgi.http.whiteboard.filter.pattern=/mcp",
+            "osgi.http.whiteboard.filter.pattern=/metrics",
             "osgi.http.whiteboard.filter.name=conflux-servlet-guard"})
 @Designate(ocd = ServletGuard.Config.class)
 public class ServletGuard implements Filter {
@@ -55,7 +56,7 @@ public class ServletGuard implements Filter {
             description = "Servlet paths that need an authenticated caller, like the REST API.")
     public @interface Config {
         @AttributeDefinition(name = "Guarded paths", description = "Servlet path patterns (HTTP whiteboard filter patterns).")
-        String[] osgi_http_whiteboard_filter_pattern() default {"/mcp/*", "/mcp"};
+        String[] osgi_http_whiteboard_filter_pattern() default {"/mcp/*", "/mcp", "/metrics"};
     }
 
     private final SecurityService security;

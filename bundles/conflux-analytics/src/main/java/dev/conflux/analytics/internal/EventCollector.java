@@ -1,0 +1,224 @@
+package dev.conflux.analytics.internal;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventConstants;
+import org.osgi.service.event.EventHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.conflux.api.event.ConfluxTopics;
+import dev.conflux.api.event.EventProperties;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+/**
+ * Turns every {@code conflux/*} event into meters and performance figures. The EventAdmin thread
+ * only puts the event on a bounded queue; one thread of ours does the rest. When the queue is full
+ * the event is dropped and counted ({@code conflux_analytics_events_dropped_total}): collection never
+ * slows the engine down.
+ */
+@Component(service = {EventHandler.class, EventCollector.class}, immediate = true,
+        property = EventConstants.EVENT_TOPIC + "=" + ConfluxTopics.ROOT + "*")
+public class EventCollector implements EventHandler {
+
+    static final int QUEUE_CAPACITY = 10_000;
+    private static final Logger LOG = LoggerFactory.getLogger(EventCollector.class);
+    private static final Event STOP = new Event("conflux/analytics/stop", Map.of());
+
+    private final MeterRegistry registry;
+    private final Performance performance = new Performance();
+    private final BlockingQueue<Event> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
+    private final Counter dropped;
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+    private final Map<String, String> stepStates = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> stepsInState = new ConcurrentHashMap<>();
+    private final Thread worker;
+
+    @Activate
+    public EventCollector(@Reference Metrics metrics) {
+        this(metrics.registry());
+        worker.start();
+    }
+
+    /** Not started: tests feed it through {@link #apply}. */
+    EventCollector(MeterRegistry registry) {
+        this.registry = registry;
+        this.dropped = Counter.builder("conflux.analytics.events.dropped")
+                .description("Events not collected because the collector's queue was full").register(registry);
+        Gauge.builder("conflux.analytics.queue.depth", queue, BlockingQueue::size)
+                .description("Events waiting to be collected").register(registry);
+        Gauge.builder("conflux.runs.active", performance, p -> p.activeRuns())
+                .description("Runs that have started and not ended").register(registry);
+        for (String state : new String[] {"RUNNING", "WAITING", "RETRY_WAIT", "WAITING_FOR_STEP_TYPE"}) {
+            AtomicInteger count = new AtomicInteger();
+            stepsInState.put(state, count);
+            Gauge.builder("conflux.steps.current", count, AtomicInteger::get).tag("state", state)
+                    .description("Steps in this state now: running, parked, waiting to retry, waiting for their type")
+                    .register(registry);
+        }
+        this.worker = new Thread(this::drain, "conflux-analytics-collector");
+        worker.setDaemon(true);
+    }
+
+    @Deactivate
+    void deactivate() throws InterruptedException {
+        queue.clear();
+        queue.put(STOP);
+        worker.join(TimeUnit.SECONDS.toMillis(5));
+    }
+
+    @Override
+    public void handleEvent(Event event) {
+        if (!queue.offer(event)) {
+            dropped.increment();
+        }
+    }
+
+    public Performance performance() {
+        return performance;
+    }
+
+    private void drain() {
+        while (true) {
+            try {
+                Event event = queue.take();
+                if (event == STOP) {
+                    return;
+                }
+                apply(event);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                LOG.warn("An event could not be collected", e);
+            }
+        }
+    }
+
+    void apply(Event event) {
+        String topic = event.getTopic();
+        if (topic.startsWith(ConfluxTopics.WORKFLOW_RUN)) {
+            run(event);
+        } else if (topic.startsWith(ConfluxTopics.WORKFLOW_STEP)) {
+            step(event);
+        } else {
+            counter("conflux.events", "topic", topic).increment();
+        }
+    }
+
+    private void run(Event event) {
+        String workflow = string(event, EventProperties.WORKFLOW_ID);
+        String runId = string(event, EventProperties.RUN_ID);
+        String state = string(event, EventProperties.STATE);
+        Object previous = event.getProperty(EventProperties.PREVIOUS_STATE);
+        if (workflow == null || runId == null || state == null) {
+            return;
+        }
+        switch (state) {
+            case "RUNNING" -> {
+                if (previous == null) {
+                    performance.runStarted(workflow, runId);
+                    counter("conflux.runs.started", "workflow", workflow).increment();
+                } else {
+                    performance.runSeen(workflow, runId);
+                }
+            }
+            case "SUCCEEDED", "FAILED", "CANCELLED" -> {
+                Long duration = number(event, EventProperties.DURATION_MS);
+                performance.runEnded(workflow, runId, state, duration, timestamp(event));
+                counter("conflux.runs." + state.toLowerCase(java.util.Locale.ROOT), "workflow", workflow).increment();
+                if (duration != null) {
+                    timer("conflux.run.duration", "Time from a run's start to its end", "workflow", workflow,
+                            "state", state).record(Duration.ofMillis(duration));
+                }
+            }
+            default -> performance.runSeen(workflow, runId);
+        }
+    }
+
+    private void step(Event event) {
+        String workflow = string(event, EventProperties.WORKFLOW_ID);
+        String step = string(event, EventProperties.STEP_ID);
+        String type = string(event, EventProperties.STEP_TYPE);
+        String state = string(event, EventProperties.STATE);
+        String runId = string(event, EventProperties.RUN_ID);
+        if (workflow == null || step == null || state == null || runId == null) {
+            return;
+        }
+        Object item = event.getProperty(EventProperties.ITEM_INDEX);
+        track(runId + "/" + step + (item == null ? "" : "/" + item), state);
+        if (item != null) {
+            return; // a foreach step's items are measured through their step as a whole
+        }
+        switch (state) {
+            case "RETRY_WAIT" -> {
+                performance.stepRetried(workflow, step, type);
+                counter("conflux.step.retries", "workflow", workflow, "step", step).increment();
+            }
+            case "SUCCEEDED", "FAILED", "SKIPPED" -> {
+                Long duration = number(event, EventProperties.DURATION_MS);
+                performance.stepEnded(workflow, step, type, state, duration);
+                counter("conflux.steps.ended", "workflow", workflow, "step", step, "state", state).increment();
+                if (duration != null && !"SKIPPED".equals(state)) {
+                    timer("conflux.step.duration", "Time from a step's first attempt to its end", "workflow", workflow,
+                            "step", step, "type", type == null ? "" : type).record(Duration.ofMillis(duration));
+                }
+            }
+            default -> {
+            }
+        }
+    }
+
+    /** Keeps the gauges of steps per current state: each step counts in the state it was last seen in. */
+    private void track(String key, String state) {
+        String before = stepStates.remove(key);
+        if (before != null && stepsInState.containsKey(before)) {
+            stepsInState.get(before).decrementAndGet();
+        }
+        AtomicInteger now = stepsInState.get(state);
+        if (now != null) {
+            now.incrementAndGet();
+            stepStates.put(key, state);
+        }
+    }
+
+    private Counter counter(String name, String... tags) {
+        return counters.computeIfAbsent(name + String.join("\u0000", tags),
+                k -> Counter.builder(name).tags(tags).register(registry));
+    }
+
+    private Timer timer(String name, String description, String... tags) {
+        return timers.computeIfAbsent(name + String.join("\u0000", tags), k -> Timer.builder(name).description(description)
+                .tags(tags).publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofHours(1)).register(registry));
+    }
+
+    private static String string(Event event, String key) {
+        Object value = event.getProperty(key);
+        return value == null ? null : value.toString();
+    }
+
+    private static Long number(Event event, String key) {
+        return event.getProperty(key) instanceof Number n ? n.longValue() : null;
+    }
+
+    private static long timestamp(Event event) {
+        Long at = number(event, EventProperties.TIMESTAMP);
+        return at != null ? at : System.currentTimeMillis();
+    }
+}
