@@ -1,0 +1,62 @@
+package dev.conflux.analytics.internal.rest;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import dev.conflux.api.problem.ProblemException;
+
+/** Query parameters of the analytics API, each refused with a message that names it. */
+final class Params {
+
+    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
+
+    private Params() {
+    }
+
+    static Instant instant(String name, String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return Instant.parse(value.trim());
+        } catch (DateTimeParseException e) {
+            throw ProblemException.invalid("'" + name + "' must be an ISO-8601 instant such as 2026-01-31T12:00:00Z, got '"
+                    + value + "'");
+        }
+    }
+
+    /** {@code 500ms}, {@code 30s}, {@code 5m}, {@code 2h}, {@code 7d}. */
+    static Duration duration(String name, String value, Duration fallback, Duration max) {
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        Matcher m = DURATION.matcher(value.trim().toLowerCase(Locale.ROOT));
+        if (!m.matches()) {
+            throw ProblemException.invalid("'" + name + "' must be a duration such as 30s, 5m, 2h or 7d, got '" + value + "'");
+        }
+        long amount = Long.parseLong(m.group(1));
+        Duration d = switch (m.group(2)) {
+            case "ms" -> Duration.ofMillis(amount);
+            case "s" -> Duration.ofSeconds(amount);
+            case "m" -> Duration.ofMinutes(amount);
+            case "h" -> Duration.ofHours(amount);
+            default -> Duration.ofDays(amount);
+        };
+        if (d.isZero() || d.compareTo(max) > 0) {
+            throw ProblemException.invalid("'" + name + "' must be more than 0 and at most " + max.toString().substring(2)
+                    .toLowerCase(Locale.ROOT) + ", got '" + value + "'");
+        }
+        return d;
+    }
+
+    static int limit(int value, int max) {
+        if (value < 1 || value > max) {
+            throw ProblemException.invalid("'limit' must be between 1 and " + max + ", got " + value);
+        }
+        return value;
+    }
+}
