@@ -5,6 +5,10 @@ import static org.junit.Assert.assertTrue;
 
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Hashtable;
+import java.util.Map;
+
+import javax.inject.Inject;
 
 import org.junit.Before;
 import org.junit.Test;
@@ -12,6 +16,8 @@ import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -23,8 +29,16 @@ public class AnalyticsIT extends ConfluxTestSupport {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    @Inject
+    ConfigurationAdmin configurationAdmin;
+
     @Before
-    public void up() {
+    public void up() throws Exception {
+        // a sample a second, so stored series fill quickly
+        Configuration analytics = configurationAdmin.getConfiguration("dev.conflux.analytics", null);
+        if (analytics.getProperties() == null || !Integer.valueOf(1).equals(analytics.getProperties().get("sampleSeconds"))) {
+            analytics.update(new Hashtable<>(Map.of("sampleSeconds", 1)));
+        }
         awaitHealthUp();
         awaitHttp("/api/v1/performance", r -> r.statusCode() == 200, Duration.ofSeconds(30));
     }
@@ -82,6 +96,34 @@ public class AnalyticsIT extends ConfluxTestSupport {
             }
         }
         assertTrue(started.toString(), found);
+
+        // the same counter as a stored series: runs started per second
+        JsonNode stored = JSON.readTree(awaitHttp("/api/v1/metrics/conflux.runs.started?labels=workflow=metered&step=1s",
+                r -> total(r.body()) > 2.5, Duration.ofSeconds(20)).body());
+        assertEquals(1, stored.path("series").size());
+        assertEquals("metered", stored.path("series").get(0).path("labels").path("workflow").asText());
+        assertEquals("the rates add up to the 3 runs", 3.0, total(stored.toString()), 0.01);
+        JsonNode heap = JSON.readTree(awaitHttp("/api/v1/metrics/conflux.jvm.memory.used?labels=area=heap",
+                r -> r.body().contains("\"value\":"), Duration.ofSeconds(10)).body());
+        assertTrue(heap.toString(), heap.path("series").get(0).path("points").get(0).path("value").asDouble() > 1e6);
+        assertEquals(404, get("/api/v1/metrics/conflux.no.such.metric").statusCode());
+        assertEquals(400, get("/api/v1/metrics/conflux.runs.started?labels=workflow").statusCode());
+        assertEquals(400, get("/api/v1/metrics/conflux.runs.started?from=2026-01-01T00:00:00Z&step=1s").statusCode());
+    }
+
+    /** The sum of a one-second series' points: rates per second times one second. */
+    private static double total(String answer) {
+        try {
+            double total = 0;
+            for (JsonNode series : JSON.readTree(answer).path("series")) {
+                for (JsonNode point : series.path("points")) {
+                    total += point.path("value").asDouble();
+                }
+            }
+            return total;
+        } catch (java.io.IOException e) {
+            return 0;
+        }
     }
 
     @Test

@@ -1,0 +1,24 @@
+package dev.conflux.analytics.internal;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+@ObjectClassDefinition(id = AnalyticsConfig.PID, name = "Conflux analytics",
+        description = "How often every metric is sampled into the database, and how long each resolution is kept. "
+                + "Changes apply at once.")
+public @interface AnalyticsConfig {
+
+    String PID = "dev.conflux.analytics";
+
+    @AttributeDefinition(description = "Seconds between samples of every metric (the finest resolution), 1 to 60.")
+    int sampleSeconds() default 10;
+
+    @AttributeDefinition(description = "Hours the samples are kept.")
+    int keepSamplesHours() default 24;
+
+    @AttributeDefinition(description = "Days the 1-minute roll-ups are kept.")
+    int keepMinutesDays() default 7;
+
+    @AttributeDefinition(description = "Days the 1-hour roll-ups are kept.")
+    int keepHoursDays() default 90;
+}

@@ -1,0 +1,150 @@
+package dev.conflux.analytics.internal;
+
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+import javax.sql.DataSource;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.conflux.api.store.SchemaMigrator;
+
+/**
+ * Samples every metric into the database at the configured interval, rolls samples up into minutes
+ * and minutes into hours, and prunes each resolution after its retention. One thread of its own: a
+ * slow database delays the next sample, never the engine. Configuration changes apply at once.
+ */
+@Component(service = SeriesRecorder.class, immediate = true, configurationPid = AnalyticsConfig.PID)
+@Designate(ocd = AnalyticsConfig.class)
+public class SeriesRecorder {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SeriesRecorder.class);
+
+    private final Metrics metrics;
+    private final SeriesStore store;
+    private final Sampler sampler = new Sampler();
+    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(task -> {
+        Thread t = new Thread(task, "conflux-analytics-series");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile AnalyticsConfig config;
+    private ScheduledFuture<?> sampling;
+    private ScheduledFuture<?> housekeeping;
+    private long rolledMinutesUpTo = -1;
+    private long rolledHoursUpTo = -1;
+    private boolean failing;
+
+    @Activate
+    public SeriesRecorder(@Reference Metrics metrics, @Reference(target = "(dataSourceName=conflux)") DataSource dataSource,
+            @Reference SchemaMigrator migrator, AnalyticsConfig config) {
+        migrator.migrate("analytics", SeriesRecorder.class.getClassLoader());
+        this.metrics = metrics;
+        this.store = new SeriesStore(dataSource);
+        apply(config);
+    }
+
+    @Modified
+    synchronized void apply(AnalyticsConfig config) {
+        if (config.sampleSeconds() < 1 || config.sampleSeconds() > 59) {
+            LOG.warn("sampleSeconds must be between 1 and 59, not {}; keeping {}", config.sampleSeconds(),
+                    this.config == null ? 10 : this.config.sampleSeconds());
+            if (this.config != null) {
+                return;
+            }
+        }
+        this.config = config;
+        if (sampling != null) {
+            sampling.cancel(false);
+            housekeeping.cancel(false);
+        }
+        long every = Math.max(1, Math.min(59, config.sampleSeconds()));
+        long now = System.currentTimeMillis();
+        // samples fall on whole multiples of the interval, so every series shares its timestamps
+        long firstDelay = every * 1000 - now % (every * 1000);
+        sampling = thread.scheduleAtFixedRate(this::sampleNow, firstDelay, every * 1000, TimeUnit.MILLISECONDS);
+        housekeeping = thread.scheduleAtFixedRate(this::houseKeep, 60_000 - now % 60_000 + 2_000, 60_000, TimeUnit.MILLISECONDS);
+    }
+
+    @Deactivate
+    void deactivate() {
+        thread.shutdownNow();
+    }
+
+    public SeriesStore store() {
+        return store;
+    }
+
+    public AnalyticsConfig config() {
+        return config;
+    }
+
+    /** Takes a sample now; also used by tests and by the shell. */
+    void sampleNow() {
+        long every = Math.max(1, Math.min(59, config.sampleSeconds())) * 1000L;
+        long at = System.currentTimeMillis() / every * every;
+        try {
+            List<SeriesStore.Sample> samples = sampler.sample(metrics.registry(), at);
+            store.record(at, (int) (every / 1000), samples);
+            recovered();
+        } catch (SQLException | RuntimeException e) {
+            failed("store samples", e);
+        }
+    }
+
+    void houseKeep() {
+        long now = System.currentTimeMillis();
+        try {
+            if (rolledMinutesUpTo < 0) {
+                rolledMinutesUpTo = Math.max(store.newest(SeriesStore.MINUTE, SeriesStore.HOUR) + 60_000, now - Duration.ofHours(2).toMillis());
+                rolledHoursUpTo = Math.max(store.newest(SeriesStore.HOUR, Integer.MAX_VALUE) + 3_600_000, now - Duration.ofDays(2).toMillis());
+            }
+            // a minute is rolled up once its last sample is in: a few seconds after it ends
+            long minutesEnd = (now - 5_000) / 60_000 * 60_000;
+            if (minutesEnd > rolledMinutesUpTo) {
+                store.rollUp(0, SeriesStore.MINUTE, SeriesStore.MINUTE, rolledMinutesUpTo, minutesEnd);
+                rolledMinutesUpTo = minutesEnd;
+            }
+            long hoursEnd = minutesEnd / 3_600_000 * 3_600_000;
+            if (hoursEnd > rolledHoursUpTo) {
+                store.rollUp(SeriesStore.MINUTE, SeriesStore.HOUR, SeriesStore.HOUR, rolledHoursUpTo, hoursEnd);
+                rolledHoursUpTo = hoursEnd;
+            }
+            AnalyticsConfig c = config;
+            store.prune(0, SeriesStore.MINUTE, now - Duration.ofHours(c.keepSamplesHours()).toMillis());
+            store.prune(SeriesStore.MINUTE, SeriesStore.HOUR, now - Duration.ofDays(c.keepMinutesDays()).toMillis());
+            store.prune(SeriesStore.HOUR, Integer.MAX_VALUE, now - Duration.ofDays(c.keepHoursDays()).toMillis());
+            recovered();
+        } catch (SQLException | RuntimeException e) {
+            failed("roll up and prune series", e);
+        }
+    }
+
+    private void failed(String what, Exception e) {
+        if (!failing) {
+            failing = true;
+            LOG.warn("Analytics could not {}; retrying at the next interval: {}", what, e.toString());
+        } else {
+            LOG.debug("Analytics could not {}", what, e);
+        }
+    }
+
+    private void recovered() {
+        if (failing) {
+            failing = false;
+            LOG.info("Analytics stores its series again");
+        }
+    }
+}

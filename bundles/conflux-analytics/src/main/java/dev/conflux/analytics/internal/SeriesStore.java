@@ -1,0 +1,264 @@
+package dev.conflux.analytics.internal;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+import javax.sql.DataSource;
+
+/**
+ * Time series in the Conflux database: samples at the configured interval, rolled up into 1 minute
+ * and 1 hour points (mean, min, max), each resolution pruned after its retention.
+ */
+public final class SeriesStore {
+
+    public static final int MINUTE = 60;
+    public static final int HOUR = 3600;
+
+    /** One value of one series at one moment. */
+    public record Sample(String name, Map<String, String> labels, double value) {
+    }
+
+    /** A point of a series: the start of its interval and the mean, min and max over it. */
+    public record Point(long at, double value, double min, double max) {
+    }
+
+    public record Series(String name, Map<String, String> labels, List<Point> points) {
+    }
+
+    private final DataSource dataSource;
+    private final Map<String, Long> ids = new ConcurrentHashMap<>();
+
+    public SeriesStore(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** Stores samples taken at {@code atMillis}, at the given resolution (seconds). */
+    public void record(long atMillis, int resolution, List<Sample> samples) throws SQLException {
+        if (samples.isEmpty()) {
+            return;
+        }
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement insert = c.prepareStatement("INSERT INTO an_point (series_id, resolution, at_ms, mean_value, "
+                    + "min_value, max_value, samples) VALUES (?, ?, ?, ?, ?, ?, 1)")) {
+                for (Sample s : samples) {
+                    insert.setLong(1, seriesId(c, s.name(), encode(s.labels())));
+                    insert.setInt(2, resolution);
+                    insert.setLong(3, atMillis);
+                    insert.setDouble(4, s.value());
+                    insert.setDouble(5, s.value());
+                    insert.setDouble(6, s.value());
+                    insert.addBatch();
+                }
+                insert.executeBatch();
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * Rolls the points of resolutions in [fromAtLeast, fromBelow) up into {@code to} resolution,
+     * for every whole interval in [startMillis, endMillis). Idempotent: an interval rolled up again
+     * replaces its points.
+     */
+    public int rollUp(int fromAtLeast, int fromBelow, int to, long startMillis, long endMillis) throws SQLException {
+        long width = to * 1000L;
+        long start = Math.floorDiv(startMillis, width) * width;
+        long end = Math.floorDiv(endMillis, width) * width;
+        if (end <= start) {
+            return 0;
+        }
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                try (PreparedStatement delete = c.prepareStatement(
+                        "DELETE FROM an_point WHERE resolution = ? AND at_ms >= ? AND at_ms < ?")) {
+                    delete.setInt(1, to);
+                    delete.setLong(2, start);
+                    delete.setLong(3, end);
+                    delete.executeUpdate();
+                }
+                int rows;
+                // the bucket width is a number of ours, written into the SQL so both mentions are the same expression
+                String bucket = "(at_ms / " + width + ") * " + width;
+                try (PreparedStatement roll = c.prepareStatement("INSERT INTO an_point (series_id, resolution, at_ms, mean_value, "
+                        + "min_value, max_value, samples) SELECT series_id, ?, " + bucket + ", "
+                        + "SUM(mean_value * samples) / SUM(samples), MIN(min_value), MAX(max_value), SUM(samples) "
+                        + "FROM an_point WHERE resolution >= ? AND resolution < ? AND at_ms >= ? AND at_ms < ? GROUP BY series_id, " + bucket)) {
+                    roll.setInt(1, to);
+                    roll.setInt(2, fromAtLeast);
+                    roll.setInt(3, fromBelow);
+                    roll.setLong(4, start);
+                    roll.setLong(5, end);
+                    rows = roll.executeUpdate();
+                }
+                c.commit();
+                return rows;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+
+    /** The newest point of a resolution (any below {@code below} for samples), or -1. */
+    public long newest(int atLeast, int below) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
+                "SELECT MAX(at_ms) FROM an_point WHERE resolution >= ? AND resolution < ?")) {
+            s.setInt(1, atLeast);
+            s.setInt(2, below);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                long newest = rs.getLong(1);
+                return rs.wasNull() ? -1 : newest;
+            }
+        }
+    }
+
+    /** Deletes the points of resolutions in [atLeast, below) older than the cutoff. */
+    public int prune(int atLeast, int below, long beforeMillis) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
+                "DELETE FROM an_point WHERE resolution >= ? AND resolution < ? AND at_ms < ?")) {
+            s.setInt(1, atLeast);
+            s.setInt(2, below);
+            s.setLong(3, beforeMillis);
+            return s.executeUpdate();
+        }
+    }
+
+    /** Every stored series name. */
+    public List<String> names() throws SQLException {
+        List<String> names = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
+                "SELECT DISTINCT name FROM an_series ORDER BY name"); ResultSet rs = s.executeQuery()) {
+            while (rs.next()) {
+                names.add(rs.getString(1));
+            }
+        }
+        return names;
+    }
+
+    /**
+     * The series of a name whose labels include the given ones, as points of {@code stepSeconds}
+     * (the mean of the stored points in each step), read from the given resolution.
+     */
+    public List<Series> query(String name, Map<String, String> labels, long fromMillis, long toMillis, int resolution,
+            long stepSeconds) throws SQLException {
+        List<Series> result = new ArrayList<>();
+        try (Connection c = dataSource.getConnection()) {
+            Map<Long, Map<String, String>> matching = new TreeMap<>();
+            try (PreparedStatement s = c.prepareStatement("SELECT series_id, labels FROM an_series WHERE name = ?")) {
+                s.setString(1, name);
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        Map<String, String> own = decode(rs.getString(2));
+                        if (own.entrySet().containsAll(labels.entrySet())) {
+                            matching.put(rs.getLong(1), own);
+                        }
+                    }
+                }
+            }
+            long step = stepSeconds * 1000L;
+            for (Map.Entry<Long, Map<String, String>> series : matching.entrySet()) {
+                List<Point> points = new ArrayList<>();
+                String bucket = "(at_ms / " + step + ") * " + step;
+                try (PreparedStatement s = c.prepareStatement("SELECT " + bucket + ", SUM(mean_value * samples) / SUM(samples), "
+                        + "MIN(min_value), MAX(max_value) FROM an_point WHERE series_id = ? AND "
+                        + (resolution < MINUTE ? "resolution < " + MINUTE : "resolution = " + resolution)
+                        + " AND at_ms >= ? AND at_ms < ? GROUP BY " + bucket + " ORDER BY 1")) {
+                    s.setLong(1, series.getKey());
+                    s.setLong(2, fromMillis);
+                    s.setLong(3, toMillis);
+                    try (ResultSet rs = s.executeQuery()) {
+                        while (rs.next()) {
+                            points.add(new Point(rs.getLong(1), rs.getDouble(2), rs.getDouble(3), rs.getDouble(4)));
+                        }
+                    }
+                }
+                result.add(new Series(name, series.getValue(), points));
+            }
+        }
+        return result;
+    }
+
+    private long seriesId(Connection c, String name, String labels) throws SQLException {
+        String key = name + '\u0000' + labels;
+        Long id = ids.get(key);
+        if (id != null) {
+            return id;
+        }
+        Long found = find(c, name, labels);
+        if (found == null) {
+            try (PreparedStatement s = c.prepareStatement("INSERT INTO an_series (name, labels) VALUES (?, ?)")) {
+                s.setString(1, name);
+                s.setString(2, labels);
+                s.executeUpdate();
+            }
+            found = find(c, name, labels);
+        }
+        ids.put(key, found);
+        return found;
+    }
+
+    private static Long find(Connection c, String name, String labels) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT series_id FROM an_series WHERE name = ? AND labels = ?")) {
+            s.setString(1, name);
+            s.setString(2, labels);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : null;
+            }
+        }
+    }
+
+    /** {@code k=v} pairs sorted by key, joined with commas; commas, equals signs and backslashes in them escaped. */
+    static String encode(Map<String, String> labels) {
+        StringBuilder text = new StringBuilder();
+        new TreeMap<>(labels).forEach((k, v) -> {
+            if (text.length() > 0) {
+                text.append(',');
+            }
+            text.append(escape(k)).append('=').append(escape(v));
+        });
+        return text.toString();
+    }
+
+    static Map<String, String> decode(String text) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        StringBuilder part = new StringBuilder();
+        String key = null;
+        for (int i = 0; i < text.length(); i++) {
+            char ch = text.charAt(i);
+            if (ch == '\\' && i + 1 < text.length()) {
+                part.append(text.charAt(++i));
+            } else if (ch == '=' && key == null) {
+                key = part.toString();
+                part.setLength(0);
+            } else if (ch == ',') {
+                labels.put(key, part.toString());
+                key = null;
+                part.setLength(0);
+            } else {
+                part.append(ch);
+            }
+        }
+        if (key != null) {
+            labels.put(key, part.toString());
+        }
+        return labels;
+    }
+
+    private static String escape(String text) {
+        return text.replace("\\", "\\\\").replace(",", "\\,").replace("=", "\\=");
+    }
+}
