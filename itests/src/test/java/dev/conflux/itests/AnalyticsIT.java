@@ -49,7 +49,7 @@ public class AnalyticsIT extends ConfluxTestSupport {
         // a sample a second, so stored series fill quickly
         Configuration analytics = configurationAdmin.getConfiguration("dev.conflux.analytics", null);
         if (analytics.getProperties() == null || !Integer.valueOf(1).equals(analytics.getProperties().get("sampleSeconds"))) {
-            analytics.update(new Hashtable<>(Map.of("sampleSeconds", 1)));
+            analytics.update(new Hashtable<>(Map.of("sampleSeconds", 1, "anomalyWarmUpSamples", 5)));
         }
         awaitHealthUp();
         awaitHttp("/api/v1/performance", r -> r.statusCode() == 200, Duration.ofSeconds(30));
@@ -170,6 +170,46 @@ public class AnalyticsIT extends ConfluxTestSupport {
             prometheus.destroy();
             prometheus.waitFor(10, TimeUnit.SECONDS);
         }
+    }
+
+    @Test
+    public void aBurstOfRunsIsAnAnomalyThatCorrelatesWithItsSuccessesAndUptimeIsForecast() throws Exception {
+        deploy("id: bursty\nsteps:\n  - {id: only, type: transform, with: {n: 1}}\n");
+        assertEquals(202, post("/api/v1/workflows/bursty/runs", "application/json", "{}").statusCode());
+        sleep(9_000); // a quiet baseline: the detector learns from 1-second samples
+        for (int i = 0; i < 40; i++) {
+            assertEquals(202, post("/api/v1/workflows/bursty/runs", "application/json", "{}").statusCode());
+        }
+        JsonNode anomalies = JSON.readTree(awaitHttp("/api/v1/anomalies?metric=conflux.runs.started",
+                r -> r.body().contains("\"workflow\":\"bursty\""), Duration.ofSeconds(15)).body());
+        JsonNode burst = anomalies.get(0);
+        assertTrue(burst.toString(), burst.path("value").asDouble() > burst.path("expected").asDouble());
+        assertTrue(burst.toString(), burst.path("zScore").asDouble() > 4);
+        assertEquals(400, get("/api/v1/anomalies?from=now").statusCode());
+
+        sleep(3_000);
+        JsonNode correlated = JSON.readTree(get("/api/v1/metrics/conflux.runs.started/correlations?labels=workflow=bursty&window=5m&maxLag=3").body());
+        boolean successes = false;
+        for (JsonNode c : correlated.path("correlations")) {
+            if (c.path("series").asText().equals("conflux.runs.succeeded{workflow=bursty}")) {
+                assertTrue(c.toString(), c.path("r").asDouble() > 0.5);
+                successes = true;
+            }
+        }
+        assertTrue(correlated.toString(), successes);
+
+        JsonNode uptime = JSON.readTree(get("/api/v1/metrics/conflux.process.uptime?step=1s").body());
+        JsonNode known = uptime.path("series").get(0).path("points");
+        double last = known.get(known.size() - 1).path("value").asDouble();
+        JsonNode forecast = JSON.readTree(get("/api/v1/metrics/conflux.process.uptime/forecast?horizon=1m&limit=" + (last + 30)).body());
+        JsonNode points = forecast.path("points");
+        assertEquals(forecast.toString(), 60, points.size());
+        double end = points.get(59).path("value").asDouble();
+        assertTrue("uptime a minute on: " + end + " after " + last, end > last + 50 && end < last + 70);
+        assertTrue(forecast.toString(), points.get(59).path("lower").asDouble() <= end && end <= points.get(59).path("upper").asDouble());
+        assertTrue("a capacity warning: " + forecast, !forecast.path("crossesLimitAt").isNull());
+        assertEquals(400, get("/api/v1/metrics/conflux.jvm.memory.used/forecast").statusCode()); // several series
+        assertEquals(404, get("/api/v1/metrics/conflux.nothing/forecast").statusCode());
     }
 
     private void deploy(String yaml) {

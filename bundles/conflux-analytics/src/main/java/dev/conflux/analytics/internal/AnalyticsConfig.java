@@ -21,4 +21,13 @@ public @interface AnalyticsConfig {
 
     @AttributeDefinition(description = "Days the 1-hour roll-ups are kept.")
     int keepHoursDays() default 90;
+
+    @AttributeDefinition(description = "Standard deviations from the expected value that make a sample an anomaly.")
+    double anomalyThreshold() default 4.0;
+
+    @AttributeDefinition(description = "Samples a series must have before its anomalies are reported.")
+    int anomalyWarmUpSamples() default 30;
+
+    @AttributeDefinition(description = "Days anomalies are kept.")
+    int keepAnomaliesDays() default 30;
 }

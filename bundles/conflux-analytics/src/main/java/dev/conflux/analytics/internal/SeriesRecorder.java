@@ -2,7 +2,9 @@ package dev.conflux.analytics.internal;
 
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -15,26 +17,34 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventAdmin;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.conflux.api.event.EventProperties;
 import dev.conflux.api.store.SchemaMigrator;
 
 /**
  * Samples every metric into the database at the configured interval, rolls samples up into minutes
- * and minutes into hours, and prunes each resolution after its retention. One thread of its own: a
+ * and minutes into hours, and prunes each resolution after its retention. Every sample also goes
+ * through its series' anomaly detector; anomalies are stored and published on EventAdmin. One thread of its own: a
  * slow database delays the next sample, never the engine. Configuration changes apply at once.
  */
 @Component(service = SeriesRecorder.class, immediate = true, configurationPid = AnalyticsConfig.PID)
 @Designate(ocd = AnalyticsConfig.class)
 public class SeriesRecorder {
 
+    /** Where each anomaly is published, with the metric, its labels, the value, the expected value and the z-score. */
+    public static final String ANOMALY_TOPIC = "conflux/analytics/anomaly";
     private static final Logger LOG = LoggerFactory.getLogger(SeriesRecorder.class);
 
     private final Metrics metrics;
     private final SeriesStore store;
     private final Sampler sampler = new Sampler();
+    private final Anomalies anomalies = new Anomalies();
+    private final EventAdmin events;
     private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(task -> {
         Thread t = new Thread(task, "conflux-analytics-series");
         t.setDaemon(true);
@@ -49,9 +59,10 @@ public class SeriesRecorder {
 
     @Activate
     public SeriesRecorder(@Reference Metrics metrics, @Reference(target = "(dataSourceName=conflux)") DataSource dataSource,
-            @Reference SchemaMigrator migrator, AnalyticsConfig config) {
+            @Reference SchemaMigrator migrator, @Reference EventAdmin events, AnalyticsConfig config) {
         migrator.migrate("analytics", SeriesRecorder.class.getClassLoader());
         this.metrics = metrics;
+        this.events = events;
         this.store = new SeriesStore(dataSource);
         apply(config);
     }
@@ -66,11 +77,12 @@ public class SeriesRecorder {
             }
         }
         this.config = config;
+        int every = Math.max(1, Math.min(59, config.sampleSeconds()));
+        thread.execute(() -> anomalies.configure(config.anomalyThreshold(), config.anomalyWarmUpSamples(), every));
         if (sampling != null) {
             sampling.cancel(false);
             housekeeping.cancel(false);
         }
-        long every = Math.max(1, Math.min(59, config.sampleSeconds()));
         long now = System.currentTimeMillis();
         // samples fall on whole multiples of the interval, so every series shares its timestamps
         long firstDelay = every * 1000 - now % (every * 1000);
@@ -98,6 +110,18 @@ public class SeriesRecorder {
         try {
             List<SeriesStore.Sample> samples = sampler.sample(metrics.registry(), at);
             store.record(at, (int) (every / 1000), samples);
+            List<SeriesStore.Anomaly> found = anomalies.inspect(at, samples);
+            store.recordAnomalies(found);
+            for (SeriesStore.Anomaly a : found) {
+                Map<String, Object> properties = new HashMap<>();
+                properties.put("metric", a.name());
+                properties.put("labels", SeriesStore.encode(a.labels()));
+                properties.put("value", a.value());
+                properties.put("expected", a.expected());
+                properties.put("zScore", a.zScore());
+                properties.put(EventProperties.TIMESTAMP, a.at());
+                events.postEvent(new Event(ANOMALY_TOPIC, properties));
+            }
             recovered();
         } catch (SQLException | RuntimeException e) {
             failed("store samples", e);
@@ -126,6 +150,7 @@ public class SeriesRecorder {
             store.prune(0, SeriesStore.MINUTE, now - Duration.ofHours(c.keepSamplesHours()).toMillis());
             store.prune(SeriesStore.MINUTE, SeriesStore.HOUR, now - Duration.ofDays(c.keepMinutesDays()).toMillis());
             store.prune(SeriesStore.HOUR, Integer.MAX_VALUE, now - Duration.ofDays(c.keepHoursDays()).toMillis());
+            store.pruneAnomalies(now - Duration.ofDays(c.keepAnomaliesDays()).toMillis());
             recovered();
         } catch (SQLException | RuntimeException e) {
             failed("roll up and prune series", e);

@@ -33,6 +33,10 @@ public final class SeriesStore {
     public record Series(String name, Map<String, String> labels, List<Point> points) {
     }
 
+    /** An unusual value of a series. */
+    public record Anomaly(long at, String name, Map<String, String> labels, double value, double expected, double zScore) {
+    }
+
     private final DataSource dataSource;
     private final Map<String, Long> ids = new ConcurrentHashMap<>();
 
@@ -192,6 +196,99 @@ public final class SeriesStore {
         return result;
     }
 
+    public void recordAnomalies(List<Anomaly> anomalies) throws SQLException {
+        if (anomalies.isEmpty()) {
+            return;
+        }
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
+                "INSERT INTO an_anomaly (at_ms, name, labels, seen, expected, z_score) VALUES (?, ?, ?, ?, ?, ?)")) {
+            for (Anomaly a : anomalies) {
+                s.setLong(1, a.at());
+                s.setString(2, a.name());
+                s.setString(3, encode(a.labels()));
+                s.setDouble(4, a.value());
+                s.setDouble(5, a.expected());
+                s.setDouble(6, a.zScore());
+                s.addBatch();
+            }
+            s.executeBatch();
+        }
+    }
+
+    /** Anomalies in [from, to), newest first, of one metric or of all ({@code name} null). */
+    public List<Anomaly> anomalies(long fromMillis, long toMillis, String name, int limit) throws SQLException {
+        List<Anomaly> found = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
+                "SELECT at_ms, name, labels, seen, expected, z_score FROM an_anomaly WHERE at_ms >= ? AND at_ms < ?"
+                        + (name == null ? "" : " AND name = ?") + " ORDER BY at_ms DESC, anomaly_id DESC FETCH FIRST ? ROWS ONLY")) {
+            int i = 1;
+            s.setLong(i++, fromMillis);
+            s.setLong(i++, toMillis);
+            if (name != null) {
+                s.setString(i++, name);
+            }
+            s.setInt(i, limit);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    found.add(new Anomaly(rs.getLong(1), rs.getString(2), decode(rs.getString(3)), rs.getDouble(4),
+                            rs.getDouble(5), rs.getDouble(6)));
+                }
+            }
+        }
+        return found;
+    }
+
+    public int pruneAnomalies(long beforeMillis) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
+                "DELETE FROM an_anomaly WHERE at_ms < ?")) {
+            s.setLong(1, beforeMillis);
+            return s.executeUpdate();
+        }
+    }
+
+    /**
+     * Every series' points in [from, to) at one resolution, as arrays aligned on steps of
+     * {@code stepSeconds} (NaN where a step has no point): for correlation.
+     */
+    public Map<String, double[]> aligned(long fromMillis, long toMillis, int resolution, long stepSeconds) throws SQLException {
+        long step = stepSeconds * 1000L;
+        long start = Math.floorDiv(fromMillis, step) * step;
+        int n = (int) Math.max(1, (toMillis - start + step - 1) / step);
+        Map<Long, String> names = new TreeMap<>();
+        try (Connection c = dataSource.getConnection()) {
+            try (PreparedStatement s = c.prepareStatement("SELECT series_id, name, labels FROM an_series");
+                    ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    String labels = rs.getString(3);
+                    names.put(rs.getLong(1), rs.getString(2) + (labels.isEmpty() ? "" : "{" + labels + "}"));
+                }
+            }
+            Map<String, double[]> all = new TreeMap<>();
+            String bucket = "(at_ms / " + step + ") * " + step;
+            try (PreparedStatement s = c.prepareStatement("SELECT series_id, " + bucket + ", SUM(mean_value * samples) / SUM(samples) "
+                    + "FROM an_point WHERE " + (resolution < MINUTE ? "resolution < " + MINUTE : "resolution = " + resolution)
+                    + " AND at_ms >= ? AND at_ms < ? GROUP BY series_id, " + bucket)) {
+                s.setLong(1, start);
+                s.setLong(2, toMillis);
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        String key = names.get(rs.getLong(1));
+                        int index = (int) ((rs.getLong(2) - start) / step);
+                        if (key == null || index < 0 || index >= n) {
+                            continue;
+                        }
+                        all.computeIfAbsent(key, k -> {
+                            double[] values = new double[n];
+                            java.util.Arrays.fill(values, Double.NaN);
+                            return values;
+                        })[index] = rs.getDouble(3);
+                    }
+                }
+            }
+            return all;
+        }
+    }
+
     private long seriesId(Connection c, String name, String labels) throws SQLException {
         String key = name + '\u0000' + labels;
         Long id = ids.get(key);
@@ -222,7 +319,7 @@ public final class SeriesStore {
     }
 
     /** {@code k=v} pairs sorted by key, joined with commas; commas, equals signs and backslashes in them escaped. */
-    static String encode(Map<String, String> labels) {
+    public static String encode(Map<String, String> labels) {
         StringBuilder text = new StringBuilder();
         new TreeMap<>(labels).forEach((k, v) -> {
             if (text.length() > 0) {
@@ -233,7 +330,7 @@ public final class SeriesStore {
         return text.toString();
     }
 
-    static Map<String, String> decode(String text) {
+    public static Map<String, String> decode(String text) {
         Map<String, String> labels = new LinkedHashMap<>();
         StringBuilder part = new StringBuilder();
         String key = null;

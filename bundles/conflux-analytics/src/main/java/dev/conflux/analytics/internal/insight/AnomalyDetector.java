@@ -7,7 +7,8 @@ package dev.conflux.analytics.internal.insight;
  * periods before); what is left, the residual, has an EWMA variance. A value is anomalous when its
  * residual lies more than {@code threshold} deviations from zero, so a daily peak is expected at its
  * hour and not flagged, while the same value at night is. An anomalous value is learnt only as far
- * as the threshold, so one spike does not hide the next.
+ * as the threshold, so one spike does not hide the next; after {@value #SHIFT} in a row the values
+ * are learnt as they come, so a lasting change of level becomes the new normal.
  */
 public final class AnomalyDetector {
 
@@ -16,6 +17,8 @@ public final class AnomalyDetector {
     }
 
     private static final double SEASON_WEIGHT = 0.5;
+    /** Anomalies in a row after which the detector takes the values as they come. */
+    static final int SHIFT = 3;
 
     private final double alpha;
     private final double levelWeight;
@@ -24,6 +27,7 @@ public final class AnomalyDetector {
     private final int period;
     private final double[] season;
     private final boolean[] seasonSeen;
+    private int inARow;
     private double level = Double.NaN;
     private double trend;
     private double variance;
@@ -64,7 +68,9 @@ public final class AnomalyDetector {
         double residual = value - expected;
         double z = residual / scale;
         boolean anomalous = index > warmUp && Math.abs(z) > threshold;
-        double learned = anomalous ? expected + Math.signum(z) * threshold * scale : value;
+        inARow = anomalous ? inARow + 1 : 0;
+        // a few anomalies in a row are a new normal (a level shift): learnt in full from then on
+        double learned = anomalous && inARow <= SHIFT ? expected + Math.signum(z) * threshold * scale : value;
         double learnedResidual = learned - expected;
         variance = (1 - alpha) * variance + alpha * learnedResidual * learnedResidual;
         double before = level;

@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
+import javax.ws.rs.DefaultValue;
 import javax.ws.rs.GET;
 import javax.ws.rs.Path;
 import javax.ws.rs.PathParam;
@@ -29,6 +30,8 @@ import dev.conflux.analytics.internal.AnalyticsConfig;
 import dev.conflux.analytics.internal.Metrics;
 import dev.conflux.analytics.internal.SeriesRecorder;
 import dev.conflux.analytics.internal.SeriesStore;
+import dev.conflux.analytics.internal.insight.Correlation;
+import dev.conflux.analytics.internal.insight.HoltWinters;
 import dev.conflux.api.problem.ProblemException;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Measurement;
@@ -120,6 +123,154 @@ public class MetricsResource {
         } catch (SQLException e) {
             throw new IllegalStateException("reading series " + name + " failed", e);
         }
+    }
+
+    /** A forecast: the model fitted to the history and the predicted points with their interval. */
+    public record ForecastAnswer(String name, Map<String, String> labels, int resolutionSeconds, int historyPoints,
+            Map<String, Object> model, List<ForecastPoint> points, Double limit, Instant crossesLimitAt) {
+    }
+
+    public record ForecastPoint(Instant at, double value, double lower, double upper) {
+    }
+
+    public record CorrelationAnswer(String name, Map<String, String> labels, String window, int resolutionSeconds,
+            List<Correlated> correlations) {
+    }
+
+    /** Another series, its correlation with the metric and how many steps it leads by. */
+    public record Correlated(String series, double r, int leadSteps, int leadSeconds) {
+    }
+
+    @GET
+    @Path("{name}/forecast")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(operationId = "forecastMetric", summary = "A metric's forecast with 95 % prediction intervals",
+            description = "Holt-Winters (additive, with a daily season once two days of 1-minute points are stored) fitted "
+                    + "to the history. With `limit`, also when the forecast first reaches it (a capacity warning).")
+    public ForecastAnswer forecast(@PathParam("name") String name,
+            @Parameter(description = "How far ahead, e.g. 1h (default), at most 7d") @QueryParam("horizon") String horizon,
+            @Parameter(description = "History to fit, e.g. 3d (default 7d)") @QueryParam("history") String history,
+            @Parameter(description = "Labels of the series: key=value pairs joined with commas") @QueryParam("labels") String labels,
+            @Parameter(description = "A level to warn about, e.g. the heap's maximum") @QueryParam("limit") Double limit)
+            throws SQLException {
+        Duration ahead = Params.duration("horizon", horizon, Duration.ofHours(1), Duration.ofDays(7));
+        Duration back = Params.duration("history", history, Duration.ofDays(7), Duration.ofDays(90));
+        long now = System.currentTimeMillis();
+        SeriesStore store = recorder.store();
+        // minutes when there are enough of them, else the samples themselves (a young installation)
+        int resolution = SeriesStore.MINUTE;
+        List<SeriesStore.Series> series = store.query(name, labels(labels), now - back.toMillis(), now, SeriesStore.MINUTE,
+                SeriesStore.MINUTE);
+        if (series.isEmpty() || series.get(0).points().size() < 30) {
+            resolution = Math.max(1, Math.min(59, recorder.config().sampleSeconds()));
+            series = store.query(name, labels(labels), now - back.toMillis(), now, resolution, resolution);
+        }
+        if (series.isEmpty()) {
+            throw ProblemException.notFound("no stored series of '" + name + "'" + (labels == null ? "" : " with labels " + labels));
+        }
+        if (series.size() > 1) {
+            throw ProblemException.invalid("'" + name + "' has " + series.size() + " series; choose one with labels, e.g. "
+                    + SeriesStore.encode(series.get(0).labels()));
+        }
+        double[] values = filled(series.get(0).points(), resolution);
+        if (values.length < 10) {
+            throw ProblemException.conflict("'" + name + "' has " + values.length + " points stored; a forecast needs 10");
+        }
+        int perDay = 86_400 / resolution;
+        HoltWinters.Fit fit = HoltWinters.fit(values, values.length >= 2 * perDay ? perDay : 0);
+        int steps = (int) Math.min(10_000, Math.max(1, ahead.getSeconds() / resolution));
+        HoltWinters.Forecast forecast = HoltWinters.forecast(fit, steps, 1.96);
+        long last = series.get(0).points().get(series.get(0).points().size() - 1).at();
+        List<ForecastPoint> points = new ArrayList<>();
+        Instant crosses = null;
+        for (int i = 0; i < steps; i++) {
+            Instant at = Instant.ofEpochMilli(last + (i + 1L) * resolution * 1000L);
+            points.add(new ForecastPoint(at, forecast.mean()[i], forecast.lower()[i], forecast.upper()[i]));
+            if (crosses == null && limit != null && forecast.mean()[i] >= limit) {
+                crosses = at;
+            }
+        }
+        Map<String, Object> model = new LinkedHashMap<>();
+        model.put("method", fit.period() > 0 ? "holt-winters additive" : "holt linear");
+        model.put("seasonPoints", fit.period());
+        model.put("alpha", fit.alpha());
+        model.put("beta", fit.beta());
+        model.put("gamma", fit.gamma());
+        model.put("oneStepErrorDeviation", fit.sigma());
+        return new ForecastAnswer(name, series.get(0).labels(), resolution, values.length, model, points, limit, crosses);
+    }
+
+    @GET
+    @Path("{name}/correlations")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(operationId = "correlateMetric", summary = "The other series ranked by correlation with this one",
+            description = "Pearson correlation over the window, with the other series shifted up to `maxLag` steps "
+                    + "earlier: a series that moves first, strongly correlated, points at a likely cause of a spike.")
+    public CorrelationAnswer correlations(@PathParam("name") String name,
+            @Parameter(description = "e.g. 1h (default), at most 7d") @QueryParam("window") String window,
+            @Parameter(description = "Labels of the series: key=value pairs joined with commas") @QueryParam("labels") String labels,
+            @Parameter(description = "Steps another series may lead by (default 10)") @QueryParam("maxLag") @DefaultValue("10") int maxLag,
+            @QueryParam("limit") @DefaultValue("20") int limit) throws SQLException {
+        Duration span = Params.duration("window", window, Duration.ofHours(1), Duration.ofDays(7));
+        if (maxLag < 0 || maxLag > 100) {
+            throw ProblemException.invalid("'maxLag' must be between 0 and 100, got " + maxLag);
+        }
+        int sample = Math.max(1, Math.min(59, recorder.config().sampleSeconds()));
+        int resolution = span.compareTo(Duration.ofHours(6)) <= 0 ? sample : SeriesStore.MINUTE;
+        long now = System.currentTimeMillis();
+        Map<String, double[]> all = recorder.store().aligned(now - span.toMillis(), now, resolution, resolution);
+        Map<String, String> wanted = labels(labels);
+        String target = null;
+        for (String key : all.keySet()) {
+            String keyName = key.contains("{") ? key.substring(0, key.indexOf('{')) : key;
+            Map<String, String> keyLabels = key.contains("{") ? SeriesStore.decode(key.substring(key.indexOf('{') + 1, key.length() - 1))
+                    : Map.of();
+            if (keyName.equals(name) && keyLabels.entrySet().containsAll(wanted.entrySet())) {
+                if (target != null) {
+                    throw ProblemException.invalid("'" + name + "' has several series in the window; choose one with labels");
+                }
+                target = key;
+            }
+        }
+        if (target == null) {
+            throw ProblemException.notFound("no stored series of '" + name + "' in the last " + span.toString().substring(2).toLowerCase(Locale.ROOT));
+        }
+        double[] y = all.get(target);
+        List<Correlated> ranked = new ArrayList<>();
+        for (Map.Entry<String, double[]> other : all.entrySet()) {
+            if (other.getKey().equals(target)) {
+                continue;
+            }
+            Correlation.Lagged best = Correlation.best(y, other.getValue(), maxLag);
+            if (!Double.isNaN(best.r())) {
+                ranked.add(new Correlated(other.getKey(), best.r(), best.lag(), best.lag() * resolution));
+            }
+        }
+        ranked.sort(Comparator.comparingDouble((Correlated c) -> -Math.abs(c.r())).thenComparing(Correlated::series));
+        return new CorrelationAnswer(name, wanted, span.toString(), resolution,
+                ranked.subList(0, Math.min(Params.limit(limit, 200), ranked.size())));
+    }
+
+    /** The points as an array of one value per step, a missing step taking the value before it. */
+    static double[] filled(List<SeriesStore.Point> points, int resolution) {
+        if (points.isEmpty()) {
+            return new double[0];
+        }
+        long step = resolution * 1000L;
+        long first = points.get(0).at();
+        int n = (int) ((points.get(points.size() - 1).at() - first) / step) + 1;
+        double[] values = new double[n];
+        int p = 0;
+        double current = points.get(0).value();
+        for (int i = 0; i < n; i++) {
+            long at = first + i * step;
+            while (p < points.size() && points.get(p).at() <= at) {
+                current = points.get(p).value();
+                p++;
+            }
+            values[i] = current;
+        }
+        return values;
     }
 
     static Map<String, String> labels(String text) {

@@ -1,0 +1,61 @@
+package dev.conflux.analytics.internal.rest;
+
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import javax.ws.rs.DefaultValue;
+import javax.ws.rs.GET;
+import javax.ws.rs.Path;
+import javax.ws.rs.Produces;
+import javax.ws.rs.QueryParam;
+import javax.ws.rs.core.MediaType;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.jaxrs.whiteboard.propertytypes.JSONRequired;
+import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsName;
+import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsResource;
+
+import dev.conflux.analytics.internal.SeriesRecorder;
+import dev.conflux.analytics.internal.SeriesStore;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.tags.Tag;
+
+/** {@code /api/v1/anomalies}: the unusual values the detectors found in the stored series, newest first. */
+@Component(service = AnomaliesResource.class)
+@JaxrsResource
+@JaxrsName("conflux.anomalies")
+@JSONRequired
+@Path("anomalies")
+@Tag(name = "analytics")
+public class AnomaliesResource {
+
+    private final SeriesRecorder recorder;
+
+    @Activate
+    public AnomaliesResource(@Reference SeriesRecorder recorder) {
+        this.recorder = recorder;
+    }
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(operationId = "listAnomalies", summary = "Anomalies found in the metrics, newest first",
+            description = "Each sample of every series is compared with what its series' detector expected (an EWMA, "
+                    + "per phase of the day once two days are known); zScore is how many deviations it was off.")
+    public List<SeriesStore.Anomaly> anomalies(
+            @Parameter(description = "ISO-8601 instant (default: a day ago)") @QueryParam("from") String from,
+            @Parameter(description = "ISO-8601 instant, exclusive (default: now)") @QueryParam("to") String to,
+            @Parameter(description = "Only this metric") @QueryParam("metric") String metric,
+            @QueryParam("limit") @DefaultValue("100") int limit) throws SQLException {
+        Instant end = Params.instant("to", to);
+        end = end == null ? Instant.now() : end;
+        Instant start = Params.instant("from", from);
+        start = start == null ? end.minus(Duration.ofDays(1)) : start;
+        return recorder.store().anomalies(start.toEpochMilli(), end.toEpochMilli(),
+                metric == null || metric.isBlank() ? null : metric.trim(), Params.limit(limit, 1000));
+    }
+}
