@@ -45,6 +45,13 @@ public class SeriesRecorder {
     private final Sampler sampler = new Sampler();
     private final Anomalies anomalies = new Anomalies();
     private final EventAdmin events;
+    private final List<Listener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Told of every sample after it is stored, on the recorder's thread: alert rules. */
+    @FunctionalInterface
+    public interface Listener {
+        void sampled(long at, List<SeriesStore.Sample> samples, List<SeriesStore.Anomaly> anomalies);
+    }
     private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(task -> {
         Thread t = new Thread(task, "conflux-analytics-series");
         t.setDaemon(true);
@@ -95,6 +102,14 @@ public class SeriesRecorder {
         thread.shutdownNow();
     }
 
+    public void listen(Listener listener) {
+        listeners.add(listener);
+    }
+
+    public void unlisten(Listener listener) {
+        listeners.remove(listener);
+    }
+
     public SeriesStore store() {
         return store;
     }
@@ -121,6 +136,13 @@ public class SeriesRecorder {
                 properties.put("zScore", a.zScore());
                 properties.put(EventProperties.TIMESTAMP, a.at());
                 events.postEvent(new Event(ANOMALY_TOPIC, properties));
+            }
+            for (Listener listener : listeners) {
+                try {
+                    listener.sampled(at, samples, found);
+                } catch (RuntimeException e) {
+                    LOG.warn("A sample listener failed", e);
+                }
             }
             recovered();
         } catch (SQLException | RuntimeException e) {

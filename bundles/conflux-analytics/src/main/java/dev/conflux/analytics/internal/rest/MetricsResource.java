@@ -274,19 +274,11 @@ public class MetricsResource {
     }
 
     static Map<String, String> labels(String text) {
-        Map<String, String> labels = new LinkedHashMap<>();
-        if (text == null || text.isBlank()) {
-            return labels;
+        try {
+            return Labels.parse("labels", text);
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.invalid(e.getMessage());
         }
-        for (String pair : text.split(",")) {
-            int eq = pair.indexOf('=');
-            if (eq <= 0) {
-                throw ProblemException.invalid("'labels' must be key=value pairs joined with commas, e.g. "
-                        + "workflow=orders,step=fetch; got '" + text + "'");
-            }
-            labels.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
-        }
-        return labels;
     }
 
     @GET

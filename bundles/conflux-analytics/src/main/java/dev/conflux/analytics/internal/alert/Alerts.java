@@ -1,0 +1,201 @@
+package dev.conflux.analytics.internal.alert;
+
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventAdmin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.conflux.analytics.internal.SeriesRecorder;
+import dev.conflux.analytics.internal.SeriesStore;
+import dev.conflux.api.event.ConfluxTopics;
+import dev.conflux.api.event.EventProperties;
+
+/**
+ * Evaluates every alert rule at every sample. Per rule and series an alert goes from inactive to
+ * {@code PENDING} when its condition holds, to {@code FIRING} once it has held for the rule's
+ * duration, and to {@code RESOLVED} when it no longer holds; each change is published on
+ * EventAdmin ({@code conflux/analytics/alert/<STATE>}) for notification connectors.
+ */
+@Component(service = Alerts.class, immediate = true)
+public class Alerts {
+
+    public static final String PENDING = "PENDING";
+    public static final String FIRING = "FIRING";
+    public static final String RESOLVED = "RESOLVED";
+    private static final Logger LOG = LoggerFactory.getLogger(Alerts.class);
+    private static final int RECENT = 100;
+
+    /** One alert: a rule's condition over one series. */
+    public record Alert(String rule, String metric, Map<String, String> seriesLabels, Map<String, String> labels,
+            String severity, String state, Instant since, Instant firedAt, Instant resolvedAt, double value, String description) {
+    }
+
+    private final SeriesRecorder recorder;
+    private final EventAdmin events;
+    private final Map<String, AlertRule.Definition> rules = new ConcurrentHashMap<>();
+    private final Map<String, Alert> active = new LinkedHashMap<>();
+    private final Deque<Alert> resolved = new ArrayDeque<>();
+    private final Map<String, double[]> previous = new HashMap<>();
+    private final SeriesRecorder.Listener listener = this::evaluate;
+
+    @Activate
+    public Alerts(@Reference SeriesRecorder recorder, @Reference EventAdmin events) {
+        this.recorder = recorder;
+        this.events = events;
+        recorder.listen(listener);
+    }
+
+    /** Not attached to a recorder: tests call {@link #evaluate}. */
+    Alerts(EventAdmin events) {
+        this.recorder = null;
+        this.events = events;
+    }
+
+    @Deactivate
+    void deactivate() {
+        if (recorder != null) {
+            recorder.unlisten(listener);
+        }
+    }
+
+    void addRule(AlertRule.Definition definition) {
+        rules.put(definition.name(), definition);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addRule(AlertRule rule) {
+        AlertRule.Definition d = rule.definition();
+        if (d == null) {
+            return;
+        }
+        AlertRule.Definition clash = rules.putIfAbsent(d.name(), d);
+        if (clash != null && clash != d) {
+            LOG.warn("Two alert rules are named '{}'; the second is ignored", d.name());
+        }
+    }
+
+    void removeRule(AlertRule rule) {
+        if (rules.remove(rule.definition().name(), rule.definition())) {
+            synchronized (this) {
+                active.keySet().removeIf(key -> key.startsWith(rule.definition().name() + '\u0000'));
+            }
+        }
+    }
+
+    /** The rules, and the alerts that are pending or firing, then the latest resolved ones. */
+    public synchronized Map<String, Object> view() {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("rules", rules.values().stream().sorted(java.util.Comparator.comparing(AlertRule.Definition::name)).toList());
+        view.put("active", new ArrayList<>(active.values()));
+        view.put("resolved", new ArrayList<>(resolved));
+        return view;
+    }
+
+    synchronized void evaluate(long at, List<SeriesStore.Sample> samples, List<SeriesStore.Anomaly> anomalies) {
+        Set<String> anomalous = new HashSet<>();
+        for (SeriesStore.Anomaly a : anomalies) {
+            anomalous.add(a.name() + '\u0000' + SeriesStore.encode(a.labels()));
+        }
+        Set<String> seen = new HashSet<>();
+        for (AlertRule.Definition rule : rules.values()) {
+            for (SeriesStore.Sample sample : samples) {
+                if (!sample.name().equals(rule.metric()) || !sample.labels().entrySet().containsAll(rule.labels().entrySet())) {
+                    continue;
+                }
+                String series = sample.name() + '\u0000' + SeriesStore.encode(sample.labels());
+                String key = rule.name() + '\u0000' + series;
+                seen.add(key);
+                boolean holds = switch (rule.condition()) {
+                    case "above" -> sample.value() > rule.threshold();
+                    case "below" -> sample.value() < rule.threshold();
+                    case "change-above" -> {
+                        double[] before = previous.get(key);
+                        yield before != null && at > before[1] && (sample.value() - before[0]) * 1000 / (at - before[1]) > rule.threshold();
+                    }
+                    default -> anomalous.contains(series);
+                };
+                previous.put(key, new double[] {sample.value(), at});
+                step(key, rule, sample, holds, Instant.ofEpochMilli(at));
+            }
+        }
+        // a series that is no longer sampled (a meter removed) resolves its alert
+        for (String key : new ArrayList<>(active.keySet())) {
+            if (!seen.contains(key)) {
+                Alert a = active.get(key);
+                AlertRule.Definition rule = rules.get(a.rule());
+                if (rule != null) {
+                    step(key, rule, new SeriesStore.Sample(a.metric(), a.seriesLabels(), a.value()), false, Instant.ofEpochMilli(at));
+                }
+            }
+        }
+    }
+
+    private void step(String key, AlertRule.Definition rule, SeriesStore.Sample sample, boolean holds, Instant now) {
+        Alert current = active.get(key);
+        if (holds) {
+            if (current == null) {
+                current = new Alert(rule.name(), rule.metric(), sample.labels(), rule.alertLabels(), rule.severity(), PENDING, now,
+                        null, null, sample.value(), rule.description());
+                active.put(key, current);
+                publish(current);
+            }
+            if (current.state().equals(PENDING) && !now.isBefore(current.since().plus(rule.holdFor()))) {
+                current = new Alert(current.rule(), current.metric(), current.seriesLabels(), current.labels(), current.severity(),
+                        FIRING, current.since(), now, null, sample.value(), current.description());
+                active.put(key, current);
+                publish(current);
+            } else {
+                active.put(key, withValue(current, sample.value()));
+            }
+        } else if (current != null) {
+            active.remove(key);
+            if (current.state().equals(FIRING)) {
+                Alert done = new Alert(current.rule(), current.metric(), current.seriesLabels(), current.labels(), current.severity(),
+                        RESOLVED, current.since(), current.firedAt(), now, sample.value(), current.description());
+                resolved.addFirst(done);
+                while (resolved.size() > RECENT) {
+                    resolved.removeLast();
+                }
+                publish(done);
+            }
+        }
+    }
+
+    private static Alert withValue(Alert a, double value) {
+        return new Alert(a.rule(), a.metric(), a.seriesLabels(), a.labels(), a.severity(), a.state(), a.since(), a.firedAt(),
+                a.resolvedAt(), value, a.description());
+    }
+
+    private void publish(Alert alert) {
+        Map<String, Object> properties = new HashMap<>();
+        properties.put("alert.rule", alert.rule());
+        properties.put("alert.severity", alert.severity());
+        properties.put("alert.labels", SeriesStore.encode(alert.labels()));
+        properties.put("alert.description", alert.description());
+        properties.put("metric", alert.metric());
+        properties.put("labels", SeriesStore.encode(alert.seriesLabels()));
+        properties.put("value", alert.value());
+        properties.put(EventProperties.STATE, alert.state());
+        properties.put(EventProperties.TIMESTAMP, System.currentTimeMillis());
+        events.postEvent(new Event(ConfluxTopics.ALERT + alert.state(), properties));
+        LOG.info("Alert {} {} for {}{} (value {})", alert.rule(), alert.state(), alert.metric(), alert.seriesLabels(), alert.value());
+    }
+}
