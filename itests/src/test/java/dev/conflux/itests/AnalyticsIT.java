@@ -17,6 +17,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import java.time.Duration;
 import java.util.Hashtable;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.Map;
 
 import javax.inject.Inject;
@@ -28,8 +30,11 @@ import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.event.EventConstants;
+import org.osgi.service.event.EventHandler;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -210,6 +215,40 @@ public class AnalyticsIT extends ConfluxTestSupport {
         assertTrue("a capacity warning: " + forecast, !forecast.path("crossesLimitAt").isNull());
         assertEquals(400, get("/api/v1/metrics/conflux.jvm.memory.used/forecast").statusCode()); // several series
         assertEquals(404, get("/api/v1/metrics/conflux.nothing/forecast").statusCode());
+    }
+
+    @Test
+    public void anAlertRuleFiresAndResolvesAndEachChangeIsPublished() throws Exception {
+        List<String> seen = new CopyOnWriteArrayList<>();
+        Hashtable<String, Object> handler = new Hashtable<>();
+        handler.put(EventConstants.EVENT_TOPIC, "conflux/analytics/alert/*");
+        ServiceRegistration<EventHandler> registration = bundleContext.registerService(EventHandler.class,
+                event -> seen.add(event.getProperty("alert.rule") + " " + event.getTopic().substring(event.getTopic().lastIndexOf('/') + 1)),
+                handler);
+        Configuration rule = configurationAdmin.createFactoryConfiguration("dev.conflux.analytics.alert", "?");
+        try {
+            rule.update(new Hashtable<>(Map.of("name", "runs-burst", "metric", "conflux.runs.started",
+                    "labels", "workflow=alerting", "condition", "above", "threshold", 3.0, "for", "1s", "severity", "critical",
+                    "description", "More than 3 runs a second")));
+            awaitHttp("/api/v1/alerts", r -> r.body().contains("\"runs-burst\""), Duration.ofSeconds(10));
+            deploy("id: alerting\nsteps:\n  - {id: only, type: transform, with: {n: 1}}\n");
+            long until = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+            while (System.nanoTime() < until) { // 3 s of runs, well above 3 a second
+                assertEquals(202, post("/api/v1/workflows/alerting/runs", "application/json", "{}").statusCode());
+            }
+            JsonNode alerts = JSON.readTree(awaitHttp("/api/v1/alerts", r -> r.body().contains("\"state\":\"RESOLVED\""),
+                    Duration.ofSeconds(15)).body());
+            JsonNode done = alerts.path("resolved").get(0);
+            assertEquals("runs-burst", done.path("rule").asText());
+            assertEquals("critical", done.path("severity").asText());
+            assertEquals("alerting", done.path("seriesLabels").path("workflow").asText());
+            assertTrue(done.toString(), !done.path("firedAt").isNull());
+            assertEquals(List.of("runs-burst PENDING", "runs-burst FIRING", "runs-burst RESOLVED"), List.copyOf(seen));
+        } finally {
+            rule.delete();
+            registration.unregister();
+        }
+        awaitHttp("/api/v1/alerts", r -> !r.body().contains("\"name\":\"runs-burst\""), Duration.ofSeconds(10));
     }
 
     private void deploy(String yaml) {
