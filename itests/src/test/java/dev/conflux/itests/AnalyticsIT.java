@@ -251,6 +251,26 @@ public class AnalyticsIT extends ConfluxTestSupport {
         awaitHttp("/api/v1/alerts", r -> !r.body().contains("\"name\":\"runs-burst\""), Duration.ofSeconds(10));
     }
 
+    @Test
+    public void theShellCommandsShowMetricsChartsForecastsAndAlerts() throws Exception {
+        awaitHttp("/api/v1/metrics/conflux.process.uptime?step=1s",
+                r -> r.body().split("\"at\"").length > 12, Duration.ofSeconds(20));
+        String metrics = shell("analytics:metrics conflux.process");
+        assertTrue(metrics, metrics.contains("conflux.process.uptime"));
+        String top = shell("analytics:top");
+        assertTrue(top, top.contains("Busiest workflows") && top.contains("Slowest steps"));
+        String show = shell("analytics:show --since 5m conflux.process.uptime");
+        assertTrue(show, show.contains("conflux.process.uptime over the last 5m") && show.contains("last "));
+        assertTrue("a chart of block characters: " + show, show.chars().anyMatch(c -> c >= 0x2581 && c <= 0x2588));
+        String forecast = shell("analytics:forecast -h 1m --limit 1000000000 conflux.process.uptime");
+        assertTrue(forecast, forecast.contains("Forecast") && forecast.contains("Not forecast to reach"));
+        assertTrue(shell("analytics:forecast conflux.nothing").contains("no stored series"));
+        String correlate = shell("analytics:correlate -w 5m conflux.process.uptime");
+        assertTrue(correlate, correlate.contains("Leads by"));
+        assertTrue(shell("analytics:anomalies").contains("Expected"));
+        assertTrue(shell("analytics:alerts").contains("Severity"));
+    }
+
     private void deploy(String yaml) {
         HttpResponse<String> response = post("/api/v1/workflows", "application/yaml", yaml);
         assertTrue(response.body(), response.statusCode() == 201 || response.statusCode() == 200);

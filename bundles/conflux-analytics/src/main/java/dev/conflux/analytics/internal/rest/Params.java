@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
 import dev.conflux.api.problem.ProblemException;
 
 /** Query parameters of the analytics API, each refused with a message that names it. */
-final class Params {
+public final class Params {
 
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
 
@@ -30,7 +30,7 @@ final class Params {
     }
 
     /** {@code 500ms}, {@code 30s}, {@code 5m}, {@code 2h}, {@code 7d}. */
-    static Duration duration(String name, String value, Duration fallback, Duration max) {
+    public static Duration duration(String name, String value, Duration fallback, Duration max) {
         if (value == null || value.isBlank()) {
             return fallback;
         }

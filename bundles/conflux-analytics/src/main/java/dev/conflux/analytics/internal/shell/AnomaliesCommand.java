@@ -1,0 +1,54 @@
+package dev.conflux.analytics.internal.shell;
+
+import java.util.Locale;
+
+import org.apache.karaf.shell.api.action.Action;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Completion;
+import org.apache.karaf.shell.api.action.Option;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.support.table.ShellTable;
+
+import dev.conflux.analytics.internal.SeriesStore;
+import dev.conflux.analytics.internal.rest.AnomaliesResource;
+import dev.conflux.api.problem.ProblemException;
+
+@Service
+@Command(scope = "analytics", name = "anomalies", description = "Lists the latest anomalies found in the metrics")
+public class AnomaliesCommand implements Action {
+
+    @Reference
+    AnomaliesResource anomalies;
+
+    @Option(name = "-m", aliases = "--metric", description = "Only this metric")
+    @Completion(MetricNameCompleter.class)
+    String metric;
+
+    @Option(name = "-n", aliases = "--lines", description = "How many (default 20)")
+    int lines = 20;
+
+    @Override
+    public Object execute() {
+        try {
+            ShellTable table = new ShellTable();
+            table.column("At");
+            table.column("Metric");
+            table.column("Labels").maxSize(50);
+            table.column("Value").alignRight();
+            table.column("Expected").alignRight();
+            table.column("z").alignRight();
+            for (SeriesStore.Anomaly a : anomalies.anomalies(null, null, metric, Math.max(1, Math.min(lines, 1000)))) {
+                table.addRow().addContent(java.time.Instant.ofEpochMilli(a.at()), a.name(), SeriesStore.encode(a.labels()),
+                        MetricsCommand.number(a.value()), MetricsCommand.number(a.expected()),
+                        String.format(Locale.ROOT, "%+.1f", a.zScore()));
+            }
+            table.print(System.out);
+        } catch (ProblemException e) {
+            System.err.println(e.getMessage());
+        } catch (java.sql.SQLException e) {
+            System.err.println("The anomalies could not be read: " + e.getMessage());
+        }
+        return null;
+    }
+}

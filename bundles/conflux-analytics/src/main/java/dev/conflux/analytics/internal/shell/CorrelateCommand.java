@@ -1,0 +1,56 @@
+package dev.conflux.analytics.internal.shell;
+
+import java.util.Locale;
+
+import org.apache.karaf.shell.api.action.Action;
+import org.apache.karaf.shell.api.action.Argument;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Completion;
+import org.apache.karaf.shell.api.action.Option;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.support.table.ShellTable;
+
+import dev.conflux.analytics.internal.rest.MetricsResource;
+import dev.conflux.api.problem.ProblemException;
+
+@Service
+@Command(scope = "analytics", name = "correlate", description = "Ranks the other series by correlation with a metric (likely causes of a spike)")
+public class CorrelateCommand implements Action {
+
+    @Reference
+    MetricsResource metrics;
+
+    @Argument(index = 0, name = "metric", required = true, description = "The metric, e.g. conflux.run.duration.mean")
+    @Completion(MetricNameCompleter.class)
+    String name;
+
+    @Option(name = "-l", aliases = "--labels", description = "The series' labels: key=value,key=value")
+    String labels;
+
+    @Option(name = "-w", aliases = "--window", description = "How far back: 15m, 1h (default), 1d")
+    String window = "1h";
+
+    @Option(name = "-n", aliases = "--lines", description = "How many (default 10)")
+    int lines = 10;
+
+    @Override
+    public Object execute() {
+        try {
+            MetricsResource.CorrelationAnswer answer = metrics.correlations(name, window, labels, 10, Math.max(1, Math.min(lines, 200)));
+            ShellTable table = new ShellTable();
+            table.column("Series").maxSize(80);
+            table.column("r").alignRight();
+            table.column("Leads by").alignRight();
+            for (MetricsResource.Correlated c : answer.correlations()) {
+                table.addRow().addContent(c.series(), String.format(Locale.ROOT, "%+.2f", c.r()), c.leadSeconds() + " s");
+            }
+            table.print(System.out);
+        } catch (ProblemException e) {
+            System.err.println(e.getMessage());
+        } catch (java.sql.SQLException e) {
+            System.err.println("The series could not be read: " + e.getMessage());
+        }
+        return null;
+    }
+}
