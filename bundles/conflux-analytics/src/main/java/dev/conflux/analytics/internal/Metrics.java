@@ -58,17 +58,22 @@ public class Metrics {
 
     @Activate
     void activate(BundleContext context) {
+        binders.addAll(bindJvmAndSystem(registry, new File(System.getProperty("karaf.data", "."))));
+        service = context.registerService(MeterRegistry.class, registry, new Hashtable<>());
+    }
+
+    /** Binds the JVM and system meters; @return what must be closed when the registry goes */
+    static List<AutoCloseable> bindJvmAndSystem(MeterRegistry registry, File data) {
         new ClassLoaderMetrics().bindTo(registry);
         new JvmMemoryMetrics().bindTo(registry);
         JvmGcMetrics gc = new JvmGcMetrics();
         gc.bindTo(registry);
-        binders.add(gc);
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
         new FileDescriptorMetrics().bindTo(registry);
-        new DiskSpaceMetrics(new File(System.getProperty("karaf.data", "."))).bindTo(registry);
-        service = context.registerService(MeterRegistry.class, registry, new Hashtable<>());
+        new DiskSpaceMetrics(data).bindTo(registry);
+        return List.of(gc);
     }
 
     @Deactivate

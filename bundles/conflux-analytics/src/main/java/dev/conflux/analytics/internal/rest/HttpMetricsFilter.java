@@ -23,6 +23,7 @@ import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsExtension;
 import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsName;
 
 import dev.conflux.analytics.internal.Metrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
 /**
@@ -67,12 +68,16 @@ public class HttpMetricsFilter implements ContainerRequestFilter, ContainerRespo
         String route = method == null ? "unmatched" : routes.computeIfAbsent(method, m -> route(resourceInfo.getResourceClass(), m));
         String status = Integer.toString(response.getStatus());
         String key = request.getMethod() + ' ' + route + ' ' + status;
-        timers.computeIfAbsent(key, k -> Timer.builder("conflux.http.server.requests")
-                .description("Calls of the REST API by route, method and status")
-                .tags("method", request.getMethod(), "route", route, "status", status)
-                .publishPercentileHistogram()
-                .register(metrics.registry()))
+        timers.computeIfAbsent(key, k -> timer(metrics.registry(), request.getMethod(), route, status))
                 .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+    }
+
+    public static Timer timer(MeterRegistry registry, String method, String route, String status) {
+        return Timer.builder("conflux.http.server.requests")
+                .description("Calls of the REST API by route, method and status")
+                .tags("method", method, "route", route, "status", status)
+                .publishPercentileHistogram()
+                .register(registry);
     }
 
     static String route(Class<?> resource, Method method) {
