@@ -15,6 +15,9 @@ import java.util.concurrent.atomic.AtomicLongArray;
 
 import org.h2.jdbcx.JdbcConnectionPool;
 
+import org.osgi.service.event.Event;
+
+import dev.conflux.analytics.internal.EventCollector;
 import dev.conflux.api.step.StepContext;
 import dev.conflux.api.step.StepResult;
 import dev.conflux.api.step.StepType;
@@ -38,7 +41,12 @@ final class ConfluxSide {
               - {id: three, type: noop, needs: [two]}
             """;
 
-    static Result measure(Path folder, int runs, int concurrency) throws Exception {
+    /**
+     * @param analytics whether the analytics collector listens, as it does in the container: each
+     *     event is handed to it (a bounded queue) and its own thread turns events into meters
+     */
+    static Result measure(Path folder, int runs, int concurrency, boolean analytics) throws Exception {
+        EventCollector collector = analytics ? EventCollector.start(EventCollector.registry()) : null;
         // pooled, as in the container (pax-jdbc with HikariCP): H2 closes a database whose last connection closes
         JdbcConnectionPool dataSource = JdbcConnectionPool.create(
                 "jdbc:h2:" + folder.resolve("db").toAbsolutePath() + ";WRITE_DELAY=0", "bench", "");
@@ -86,6 +94,9 @@ final class ConfluxSide {
                 return Optional.of(definition);
             }
         }, name -> Optional.of(noop), (topic, properties) -> {
+            if (collector != null) {
+                collector.handleEvent(new Event(topic, properties));
+            }
             if (topic.equals("conflux/workflow/run/SUCCEEDED")) {
                 CompletableFuture<Void> future = done.get((String) properties.get("run.id"));
                 if (future != null) {
@@ -107,6 +118,9 @@ final class ConfluxSide {
         } finally {
             engine.close();
             dataSource.dispose();
+            if (collector != null) {
+                collector.stop();
+            }
         }
     }
 

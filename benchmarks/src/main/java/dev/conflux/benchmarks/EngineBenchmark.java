@@ -23,15 +23,23 @@ public final class EngineBenchmark {
         System.out.printf(Locale.ROOT, "Engine benchmark: %d runs per concurrency, heap %d MiB, %d cores%n", runs,
                 Runtime.getRuntime().maxMemory() >> 20, Runtime.getRuntime().availableProcessors());
         List<String> ratios = new ArrayList<>();
+        boolean analytics = !Boolean.getBoolean("bench.skipAnalytics");
         for (int concurrency : CONCURRENCY) {
-            ConfluxSide.Result conflux = ConfluxSide.measure(work.resolve("conflux-" + concurrency), runs, concurrency);
+            ConfluxSide.Result conflux = ConfluxSide.measure(work.resolve("conflux-" + concurrency), runs, concurrency, false);
+            ConfluxSide.Result observed = analytics
+                    ? ConfluxSide.measure(work.resolve("conflux-analytics-" + concurrency), runs, concurrency, true)
+                    : new ConfluxSide.Result(Double.NaN, Double.NaN, Double.NaN);
             CamundaSide.Result camunda = Boolean.getBoolean("bench.skipCamunda") ? new CamundaSide.Result(Double.NaN)
                     : CamundaSide.measure(work.resolve("camunda-" + concurrency), runs, concurrency);
             System.out.printf(Locale.ROOT, "concurrency %3d: conflux %8.1f runs/s (step overhead p50 %.2f ms, p99 %.2f ms) | "
                     + "camunda7 %8.1f instances/s%n", concurrency, conflux.perSecond(), conflux.p50Millis(), conflux.p99Millis(),
                     camunda.perSecond());
+            System.out.printf(Locale.ROOT, "concurrency %3d: conflux with analytics %8.1f runs/s%n", concurrency,
+                    observed.perSecond());
             ratios.add(String.format(Locale.ROOT, "ratio conflux/camunda7 runs/s at concurrency %d: %.2f", concurrency,
                     conflux.perSecond() / camunda.perSecond()));
+            ratios.add(String.format(Locale.ROOT, "ratio with/without analytics runs/s at concurrency %d: %.2f", concurrency,
+                    observed.perSecond() / conflux.perSecond()));
         }
         ratios.forEach(System.out::println);
         System.exit(0);

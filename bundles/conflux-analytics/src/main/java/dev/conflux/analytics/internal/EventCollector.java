@@ -75,6 +75,22 @@ public class EventCollector implements EventHandler {
         worker.setDaemon(true);
     }
 
+    /** A collector with its thread running, outside OSGi (the engine benchmark); {@link #stop} ends it. */
+    public static EventCollector start(MeterRegistry registry) {
+        EventCollector collector = new EventCollector(registry);
+        collector.worker.start();
+        return collector;
+    }
+
+    public void stop() throws InterruptedException {
+        deactivate();
+    }
+
+    /** A registry named as in the container (every meter {@code conflux.*}), for use outside OSGi. */
+    public static MeterRegistry registry() {
+        return Metrics.create();
+    }
+
     @Deactivate
     void deactivate() throws InterruptedException {
         queue.clear();
