@@ -25,24 +25,65 @@ public final class EngineBenchmark {
         List<String> ratios = new ArrayList<>();
         boolean analytics = !Boolean.getBoolean("bench.skipAnalytics");
         for (int concurrency : CONCURRENCY) {
-            ConfluxSide.Result conflux = ConfluxSide.measure(work.resolve("conflux-" + concurrency), runs, concurrency, false);
-            ConfluxSide.Result observed = analytics
-                    ? ConfluxSide.measure(work.resolve("conflux-analytics-" + concurrency), runs, concurrency, true)
-                    : new ConfluxSide.Result(Double.NaN, Double.NaN, Double.NaN);
-            CamundaSide.Result camunda = Boolean.getBoolean("bench.skipCamunda") ? new CamundaSide.Result(Double.NaN)
-                    : CamundaSide.measure(work.resolve("camunda-" + concurrency), runs, concurrency);
+            // rounds of pairs without and with analytics, in alternating order, so JIT warm-up and drift on a
+            // shared machine fall on both; the medians are reported
+            int rounds = Integer.getInteger("bench.rounds", 3);
+            List<ConfluxSide.Result> without = new ArrayList<>();
+            List<Double> with = new ArrayList<>();
+            List<Double> pairRatios = new ArrayList<>();
+            List<Double> cpuShares = new ArrayList<>();
+            for (int round = 0; round < rounds; round++) {
+                boolean withFirst = round % 2 == 1;
+                Path folder = work.resolve("conflux-" + concurrency + "-" + round);
+                ConfluxSide.Result a = ConfluxSide.measure(folder.resolve("a"), runs, concurrency, analytics && withFirst);
+                ConfluxSide.Result b = analytics
+                        ? ConfluxSide.measure(folder.resolve("b"), runs, concurrency, !withFirst) : null;
+                ConfluxSide.Result plain = withFirst ? b : a;
+                ConfluxSide.Result observedRound = withFirst ? a : b;
+                without.add(plain);
+                if (observedRound != null) {
+                    with.add(observedRound.perSecond());
+                    cpuShares.add(observedRound.analyticsCpuShare());
+                    pairRatios.add(observedRound.perSecond() / plain.perSecond());
+                }
+            }
+            without.sort(java.util.Comparator.comparingDouble(ConfluxSide.Result::perSecond));
+            ConfluxSide.Result conflux = without.get(without.size() / 2);
+            ConfluxSide.Result observed = new ConfluxSide.Result(median(with), Double.NaN, Double.NaN, median(cpuShares));
+            double analyticsRatio = median(pairRatios);
+            // Camunda gets as many rounds, so both engines are equally warm; its median is reported
+            List<Double> camundaRounds = new ArrayList<>();
+            for (int round = 0; round < rounds && !Boolean.getBoolean("bench.skipCamunda"); round++) {
+                camundaRounds.add(CamundaSide.measure(work.resolve("camunda-" + concurrency + "-" + round), runs, concurrency)
+                        .perSecond());
+            }
+            CamundaSide.Result camunda = new CamundaSide.Result(median(camundaRounds));
             System.out.printf(Locale.ROOT, "concurrency %3d: conflux %8.1f runs/s (step overhead p50 %.2f ms, p99 %.2f ms) | "
                     + "camunda7 %8.1f instances/s%n", concurrency, conflux.perSecond(), conflux.p50Millis(), conflux.p99Millis(),
                     camunda.perSecond());
-            System.out.printf(Locale.ROOT, "concurrency %3d: conflux with analytics %8.1f runs/s%n", concurrency,
-                    observed.perSecond());
+            if (analytics) {
+                System.out.printf(Locale.ROOT, "concurrency %3d: conflux with analytics %8.1f runs/s (medians of %d pairs); "
+                        + "the collector used %.1f %% of the process's CPU%n", concurrency, observed.perSecond(), rounds,
+                        observed.analyticsCpuShare() * 100);
+            }
             ratios.add(String.format(Locale.ROOT, "ratio conflux/camunda7 runs/s at concurrency %d: %.2f", concurrency,
                     conflux.perSecond() / camunda.perSecond()));
-            ratios.add(String.format(Locale.ROOT, "ratio with/without analytics runs/s at concurrency %d: %.2f", concurrency,
-                    observed.perSecond() / conflux.perSecond()));
+            if (analytics) {
+                ratios.add(String.format(Locale.ROOT, "ratio with/without analytics runs/s at concurrency %d: %.2f (median of %s)",
+                        concurrency, analyticsRatio, pairRatios.stream().map(r -> String.format(Locale.ROOT, "%.2f", r)).toList()));
+            }
         }
         ratios.forEach(System.out::println);
         System.exit(0);
+    }
+
+    static double median(List<Double> values) {
+        if (values.isEmpty()) {
+            return Double.NaN;
+        }
+        List<Double> sorted = new ArrayList<>(values);
+        sorted.sort(null);
+        return sorted.get(sorted.size() / 2);
     }
 
     /** The value at a quantile of sorted nanosecond samples, in milliseconds. */

@@ -1,6 +1,8 @@
 package dev.conflux.analytics.internal;
 
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -43,8 +45,8 @@ public class EventCollector implements EventHandler {
     private final Performance performance = new Performance();
     private final BlockingQueue<Event> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
     private final Counter dropped;
-    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
-    private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+    private final Map<Key, Counter> counters = new ConcurrentHashMap<>();
+    private final Map<Key, Timer> timers = new ConcurrentHashMap<>();
     private final Map<String, String> stepStates = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> stepsInState = new ConcurrentHashMap<>();
     private final Thread worker;
@@ -80,6 +82,11 @@ public class EventCollector implements EventHandler {
         EventCollector collector = new EventCollector(registry);
         collector.worker.start();
         return collector;
+    }
+
+    /** CPU time the collector's thread has used, in nanoseconds (-1 where the JVM cannot tell). */
+    public long cpuNanos() {
+        return java.lang.management.ManagementFactory.getThreadMXBean().getThreadCpuTime(worker.getId());
     }
 
     public void stop() throws InterruptedException {
@@ -213,13 +220,16 @@ public class EventCollector implements EventHandler {
         }
     }
 
+    /** A meter's name and tags as a map key: no string building per event. */
+    private record Key(String name, List<String> tags) {
+    }
+
     private Counter counter(String name, String... tags) {
-        return counters.computeIfAbsent(name + String.join("\u0000", tags),
-                k -> Counter.builder(name).tags(tags).register(registry));
+        return counters.computeIfAbsent(new Key(name, Arrays.asList(tags)), k -> Counter.builder(name).tags(tags).register(registry));
     }
 
     private Timer timer(String name, String description, String... tags) {
-        return timers.computeIfAbsent(name + String.join("\u0000", tags), k -> Timer.builder(name).description(description)
+        return timers.computeIfAbsent(new Key(name, Arrays.asList(tags)), k -> Timer.builder(name).description(description)
                 .tags(tags).publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofHours(1)).register(registry));
     }
