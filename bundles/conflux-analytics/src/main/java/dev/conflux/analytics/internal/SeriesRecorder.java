@@ -110,6 +110,16 @@ public class SeriesRecorder {
         listeners.remove(listener);
     }
 
+    /** The highest value the series is forecast to reach within the horizon (over its last six hours), if it can be forecast. */
+    public java.util.OptionalDouble peak(String name, Map<String, String> labels, Duration horizon) {
+        try {
+            Forecasts.Result result = Forecasts.forecast(store, config.sampleSeconds(), name, labels, Duration.ofHours(6), horizon);
+            return java.util.Arrays.stream(result.forecast().mean()).max();
+        } catch (Forecasts.Unforecastable | SQLException e) {
+            return java.util.OptionalDouble.empty();
+        }
+    }
+
     public SeriesStore store() {
         return store;
     }

@@ -23,10 +23,14 @@ public @interface AlertRuleConfig {
     String labels() default "";
 
     @AttributeDefinition(description = "above / below: the value crosses the threshold; change-above: the value rises "
-            + "faster than threshold per second; anomaly: the anomaly detector flags the value",
+            + "faster than threshold per second; anomaly: the anomaly detector flags the value; forecast-above: the "
+            + "forecast reaches the threshold within the horizon (a capacity warning)",
             options = {@Option(value = "above"), @Option(value = "below"), @Option(value = "change-above"),
-                @Option(value = "anomaly")})
+                @Option(value = "anomaly"), @Option(value = "forecast-above")})
     String condition() default "above";
+
+    @AttributeDefinition(description = "forecast-above: how far ahead to look: 30m, 6h, 7d", required = false)
+    String horizon() default "1h";
 
     @AttributeDefinition(description = "The threshold (not used by anomaly)", required = false)
     double threshold() default 0;

@@ -1,5 +1,6 @@
 package dev.conflux.analytics.internal.alert;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -9,6 +10,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -48,8 +50,19 @@ public class Alerts {
             String severity, String state, Instant since, Instant firedAt, Instant resolvedAt, double value, String description) {
     }
 
+    /** The highest value a series is forecast to reach within a horizon, if it can be forecast. */
+    @FunctionalInterface
+    public interface Forecaster {
+        OptionalDouble peak(String metric, Map<String, String> labels, Duration horizon);
+    }
+
+    private static final long FORECAST_EVERY_MILLIS = 60_000;
+
     private final SeriesRecorder recorder;
     private final EventAdmin events;
+    private final Forecaster forecaster;
+    /** Per rule and series: when it was last forecast and whether the forecast crossed. */
+    private final Map<String, long[]> forecasts = new HashMap<>();
     private final Map<String, AlertRule.Definition> rules = new ConcurrentHashMap<>();
     private final Map<String, Alert> active = new LinkedHashMap<>();
     private final Deque<Alert> resolved = new ArrayDeque<>();
@@ -60,13 +73,15 @@ public class Alerts {
     public Alerts(@Reference SeriesRecorder recorder, @Reference EventAdmin events) {
         this.recorder = recorder;
         this.events = events;
+        this.forecaster = recorder::peak;
         recorder.listen(listener);
     }
 
     /** Not attached to a recorder: tests call {@link #evaluate}. */
-    Alerts(EventAdmin events) {
+    Alerts(EventAdmin events, Forecaster forecaster) {
         this.recorder = null;
         this.events = events;
+        this.forecaster = forecaster;
     }
 
     @Deactivate
@@ -130,6 +145,7 @@ public class Alerts {
                         double[] before = previous.get(key);
                         yield before != null && at > before[1] && (sample.value() - before[0]) * 1000 / (at - before[1]) > rule.threshold();
                     }
+                    case "forecast-above" -> forecastCrosses(key, rule, sample, at);
                     default -> anomalous.contains(series);
                 };
                 previous.put(key, new double[] {sample.value(), at});
@@ -146,6 +162,24 @@ public class Alerts {
                 }
             }
         }
+    }
+
+    /** Forecasts at most once a minute per rule and series (a fit costs milliseconds); in between the last answer holds. */
+    private boolean forecastCrosses(String key, AlertRule.Definition rule, SeriesStore.Sample sample, long at) {
+        long[] last = forecasts.get(key);
+        if (last != null && at - last[0] < FORECAST_EVERY_MILLIS) {
+            return last[1] == 1;
+        }
+        OptionalDouble peak;
+        try {
+            peak = forecaster.peak(sample.name(), sample.labels(), rule.horizon());
+        } catch (RuntimeException e) {
+            LOG.debug("Alert rule {}: no forecast of {}", rule.name(), sample.name(), e);
+            peak = OptionalDouble.empty();
+        }
+        boolean crosses = sample.value() >= rule.threshold() || (peak.isPresent() && peak.getAsDouble() >= rule.threshold());
+        forecasts.put(key, new long[] {at, crosses ? 1 : 0});
+        return crosses;
     }
 
     private void step(String key, AlertRule.Definition rule, SeriesStore.Sample sample, boolean holds, Instant now) {

@@ -2,7 +2,6 @@ package dev.conflux.analytics.internal.rest;
 
 import java.sql.SQLException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 
 import javax.ws.rs.DefaultValue;
@@ -51,11 +50,8 @@ public class AnomaliesResource {
             @Parameter(description = "ISO-8601 instant, exclusive (default: now)") @QueryParam("to") String to,
             @Parameter(description = "Only this metric") @QueryParam("metric") String metric,
             @QueryParam("limit") @DefaultValue("100") int limit) throws SQLException {
-        Instant end = Params.instant("to", to);
-        end = end == null ? Instant.now() : end;
-        Instant start = Params.instant("from", from);
-        start = start == null ? end.minus(Duration.ofDays(1)) : start;
-        return recorder.store().anomalies(start.toEpochMilli(), end.toEpochMilli(),
+        Params.Range range = Params.range(from, to, Duration.ofDays(1));
+        return recorder.store().anomalies(range.from().toEpochMilli(), range.to().toEpochMilli(),
                 metric == null || metric.isBlank() ? null : metric.trim(), Params.limit(limit, 1000));
     }
 }

@@ -27,12 +27,14 @@ import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsName;
 import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsResource;
 
 import dev.conflux.analytics.internal.AnalyticsConfig;
+import dev.conflux.analytics.internal.Forecasts;
 import dev.conflux.analytics.internal.Metrics;
 import dev.conflux.analytics.internal.SeriesRecorder;
 import dev.conflux.analytics.internal.SeriesStore;
 import dev.conflux.analytics.internal.insight.Correlation;
 import dev.conflux.analytics.internal.insight.HoltWinters;
 import dev.conflux.api.problem.ProblemException;
+import dev.conflux.api.problem.ProblemType;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Measurement;
 import io.micrometer.core.instrument.Tag;
@@ -85,13 +87,9 @@ public class MetricsResource {
             @QueryParam("step") String step,
             @Parameter(description = "Labels the series must carry: key=value pairs joined with commas")
             @QueryParam("labels") String labels) {
-        Instant end = Params.instant("to", to);
-        end = end == null ? Instant.now() : end;
-        Instant start = Params.instant("from", from);
-        start = start == null ? end.minus(Duration.ofHours(1)) : start;
-        if (!start.isBefore(end)) {
-            throw ProblemException.invalid("'from' must be before 'to'");
-        }
+        Params.Range r = Params.range(from, to, Duration.ofHours(1));
+        Instant start = r.from();
+        Instant end = r.to();
         Duration range = Duration.between(start, end);
         AnalyticsConfig config = recorder.config();
         int sample = Math.max(1, Math.min(59, config.sampleSeconds()));
@@ -155,36 +153,19 @@ public class MetricsResource {
             throws SQLException {
         Duration ahead = Params.duration("horizon", horizon, Duration.ofHours(1), Duration.ofDays(7));
         Duration back = Params.duration("history", history, Duration.ofDays(7), Duration.ofDays(90));
-        long now = System.currentTimeMillis();
-        SeriesStore store = recorder.store();
-        // minutes when there are enough of them, else the samples themselves (a young installation)
-        int resolution = SeriesStore.MINUTE;
-        List<SeriesStore.Series> series = store.query(name, labels(labels), now - back.toMillis(), now, SeriesStore.MINUTE,
-                SeriesStore.MINUTE);
-        if (series.isEmpty() || series.get(0).points().size() < 30) {
-            resolution = Math.max(1, Math.min(59, recorder.config().sampleSeconds()));
-            series = store.query(name, labels(labels), now - back.toMillis(), now, resolution, resolution);
+        Forecasts.Result result;
+        try {
+            result = Forecasts.forecast(recorder.store(), recorder.config().sampleSeconds(), name, labels(labels), back, ahead);
+        } catch (Forecasts.Unforecastable e) {
+            throw new ProblemException(ProblemType.forStatus(e.status), e.getMessage());
         }
-        if (series.isEmpty()) {
-            throw ProblemException.notFound("no stored series of '" + name + "'" + (labels == null ? "" : " with labels " + labels));
-        }
-        if (series.size() > 1) {
-            throw ProblemException.invalid("'" + name + "' has " + series.size() + " series; choose one with labels, e.g. "
-                    + SeriesStore.encode(series.get(0).labels()));
-        }
-        double[] values = filled(series.get(0).points(), resolution);
-        if (values.length < 10) {
-            throw ProblemException.conflict("'" + name + "' has " + values.length + " points stored; a forecast needs 10");
-        }
-        int perDay = 86_400 / resolution;
-        HoltWinters.Fit fit = HoltWinters.fit(values, values.length >= 2 * perDay ? perDay : 0);
-        int steps = (int) Math.min(10_000, Math.max(1, ahead.getSeconds() / resolution));
-        HoltWinters.Forecast forecast = HoltWinters.forecast(fit, steps, 1.96);
-        long last = series.get(0).points().get(series.get(0).points().size() - 1).at();
+        HoltWinters.Fit fit = result.fit();
+        HoltWinters.Forecast forecast = result.forecast();
+        int resolution = result.resolutionSeconds();
         List<ForecastPoint> points = new ArrayList<>();
         Instant crosses = null;
-        for (int i = 0; i < steps; i++) {
-            Instant at = Instant.ofEpochMilli(last + (i + 1L) * resolution * 1000L);
+        for (int i = 0; i < forecast.mean().length; i++) {
+            Instant at = Instant.ofEpochMilli(result.lastAt() + (i + 1L) * resolution * 1000L);
             points.add(new ForecastPoint(at, forecast.mean()[i], forecast.lower()[i], forecast.upper()[i]));
             if (crosses == null && limit != null && forecast.mean()[i] >= limit) {
                 crosses = at;
@@ -197,7 +178,7 @@ public class MetricsResource {
         model.put("beta", fit.beta());
         model.put("gamma", fit.gamma());
         model.put("oneStepErrorDeviation", fit.sigma());
-        return new ForecastAnswer(name, series.get(0).labels(), resolution, values.length, model, points, limit, crosses);
+        return new ForecastAnswer(name, result.labels(), resolution, result.historyPoints(), model, points, limit, crosses);
     }
 
     @GET
@@ -249,28 +230,6 @@ public class MetricsResource {
         ranked.sort(Comparator.comparingDouble((Correlated c) -> -Math.abs(c.r())).thenComparing(Correlated::series));
         return new CorrelationAnswer(name, wanted, span.toString(), resolution,
                 ranked.subList(0, Math.min(Params.limit(limit, 200), ranked.size())));
-    }
-
-    /** The points as an array of one value per step, a missing step taking the value before it. */
-    static double[] filled(List<SeriesStore.Point> points, int resolution) {
-        if (points.isEmpty()) {
-            return new double[0];
-        }
-        long step = resolution * 1000L;
-        long first = points.get(0).at();
-        int n = (int) ((points.get(points.size() - 1).at() - first) / step) + 1;
-        double[] values = new double[n];
-        int p = 0;
-        double current = points.get(0).value();
-        for (int i = 0; i < n; i++) {
-            long at = first + i * step;
-            while (p < points.size() && points.get(p).at() <= at) {
-                current = points.get(p).value();
-                p++;
-            }
-            values[i] = current;
-        }
-        return values;
     }
 
     static Map<String, String> labels(String text) {

@@ -29,6 +29,21 @@ public final class Params {
         }
     }
 
+    /** A time range from query parameters: {@code to} defaults to now, {@code from} to {@code span} before it. */
+    record Range(Instant from, Instant to) {
+    }
+
+    static Range range(String from, String to, Duration span) {
+        Instant end = instant("to", to);
+        end = end == null ? Instant.now() : end;
+        Instant start = instant("from", from);
+        start = start == null ? end.minus(span) : start;
+        if (!start.isBefore(end)) {
+            throw ProblemException.invalid("'from' must be before 'to'");
+        }
+        return new Range(start, end);
+    }
+
     /** {@code 500ms}, {@code 30s}, {@code 5m}, {@code 2h}, {@code 7d}. */
     public static Duration duration(String name, String value, Duration fallback, Duration max) {
         if (value == null || value.isBlank()) {

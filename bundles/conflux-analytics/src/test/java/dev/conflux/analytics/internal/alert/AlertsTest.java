@@ -16,6 +16,7 @@ import dev.conflux.analytics.internal.SeriesStore;
 public class AlertsTest {
 
     private final List<Event> published = new ArrayList<>();
+    private final java.util.Map<String, Double> peaks = new java.util.HashMap<>();
     private final Alerts alerts = new Alerts(new EventAdmin() {
         @Override
         public void postEvent(Event event) {
@@ -26,7 +27,8 @@ public class AlertsTest {
         public void sendEvent(Event event) {
             published.add(event);
         }
-    });
+    }, (metric, labels, horizon) -> peaks.containsKey(metric + horizon)
+            ? java.util.OptionalDouble.of(peaks.get(metric + horizon)) : java.util.OptionalDouble.empty());
 
     @Test
     public void anAlertIsPendingThenFiresAfterItsDurationThenResolves() {
@@ -72,7 +74,22 @@ public class AlertsTest {
     }
 
     @Test
+    public void aForecastThatReachesTheLimitWithinTheHorizonIsACapacityWarning() {
+        alerts.addRule(AlertRule.parse("disk", "conflux.disk.free", "", "forecast-above", 900, "0s", "warning", "", "", "6h"));
+        peaks.put("conflux.disk.free" + java.time.Duration.ofHours(6), 800.0);
+        sample(0, "conflux.disk.free", 500);
+        assertTrue(published.isEmpty());
+        peaks.put("conflux.disk.free" + java.time.Duration.ofHours(6), 950.0);
+        sample(30_000, "conflux.disk.free", 510);
+        assertTrue("forecasts are made at most once a minute", published.isEmpty());
+        sample(70_000, "conflux.disk.free", 520);
+        assertEquals(List.of("conflux/analytics/alert/PENDING", "conflux/analytics/alert/FIRING"),
+                published.stream().map(Event::getTopic).toList());
+    }
+
+    @Test
     public void badRulesAreRefusedWithTheSettingNamed() {
+        assertRefused("'horizon' must be", () -> AlertRule.parse("x", "m", "", "forecast-above", 0, "1m", "info", "", "", "later"));
         assertRefused("'condition' must be", () -> AlertRule.parse("x", "m", "", "sideways", 0, "1m", "info", "", ""));
         assertRefused("'for' must be a duration", () -> AlertRule.parse("x", "m", "", "above", 0, "soon", "info", "", ""));
         assertRefused("'name' must match", () -> AlertRule.parse("Bad Name", "m", "", "above", 0, "1m", "info", "", ""));
