@@ -126,6 +126,14 @@ public class ConfluxWorkflowService implements WorkflowService {
         return engine.start(workflowId, inputs, trigger);
     }
 
+    /**
+     * Starts a run under an id that names its cause (a cron fire time), or returns the run when that
+     * id was started before, here or by another node sharing the database: each cause starts one run.
+     */
+    public RunView startOnce(String workflowId, Map<String, Object> inputs, String trigger, String runId) {
+        return engine.start(workflowId, inputs, trigger, runId);
+    }
+
     /** Starts a child run whose id is given by the parent step, or returns it when it was started before. */
     public RunView startChild(String workflowId, Map<String, Object> inputs, String runId) {
         return engine.start(workflowId, inputs, "parent", runId);

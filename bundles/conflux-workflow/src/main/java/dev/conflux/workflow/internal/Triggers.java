@@ -1,6 +1,6 @@
 package dev.conflux.workflow.internal;
 
-import java.time.Duration;
+import java.nio.charset.StandardCharsets;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.Dictionary;
@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -33,7 +34,6 @@ import com.cronutils.model.time.ExecutionTime;
 import com.cronutils.parser.CronParser;
 
 import dev.conflux.api.problem.ProblemException;
-import dev.conflux.api.workflow.WorkflowService;
 import dev.conflux.workflow.internal.definition.Trigger;
 import dev.conflux.workflow.internal.definition.WorkflowDefinition;
 import dev.conflux.workflow.internal.engine.RunEngine;
@@ -42,6 +42,8 @@ import dev.conflux.workflow.internal.engine.RunEngine;
  * Starts runs from the {@code triggers} of deployed workflows: cron schedules, and EventAdmin
  * topics whose event properties become the run's input. A new version replaces the old one's
  * triggers; undeploying removes them. Fire times missed while the platform was down are skipped.
+ * A cron fire starts its run under an id made from the workflow and the fire time, so nodes that
+ * share a database and fire the same schedule start one run between them.
  */
 @Component(immediate = true)
 public class Triggers {
@@ -49,7 +51,7 @@ public class Triggers {
     private static final Logger LOG = LoggerFactory.getLogger(Triggers.class);
     private static final CronParser CRON = new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.QUARTZ));
 
-    private final WorkflowService workflows;
+    private final ConfluxWorkflowService workflows;
     private final WorkflowDefinitions definitions;
     private final BundleContext context;
     private final ScheduledExecutorService timer;
@@ -61,7 +63,7 @@ public class Triggers {
     }
 
     @Activate
-    public Triggers(@Reference WorkflowService workflows, @Reference WorkflowDefinitions definitions, BundleContext context) {
+    public Triggers(@Reference ConfluxWorkflowService workflows, @Reference WorkflowDefinitions definitions, BundleContext context) {
         this.workflows = workflows;
         this.definitions = definitions;
         this.context = context;
@@ -110,19 +112,36 @@ public class Triggers {
     }
 
     private void scheduleNext(String workflowId, ExecutionTime schedule, Armed into) {
-        Optional<Duration> wait = schedule.timeToNextExecution(ZonedDateTime.now());
-        if (wait.isEmpty()) {
+        ZonedDateTime now = ZonedDateTime.now();
+        Optional<ZonedDateTime> next = schedule.nextExecution(now);
+        if (next.isEmpty()) {
             return;
         }
+        long fireAt = next.get().toInstant().toEpochMilli();
         into.timers().add(timer.schedule(() -> {
-            fire(workflowId, Map.of(), "cron");
+            fireOnce(workflowId, cronRunId(workflowId, fireAt));
             synchronized (this) {
                 if (armed.get(workflowId) == into) {
                     into.timers().removeIf(ScheduledFuture::isDone);
                     scheduleNext(workflowId, schedule, into);
                 }
             }
-        }, Math.max(1, wait.get().toMillis()), TimeUnit.MILLISECONDS));
+        }, Math.max(1, fireAt - System.currentTimeMillis()), TimeUnit.MILLISECONDS));
+    }
+
+    /** The same on every node for the same workflow and fire time. */
+    static String cronRunId(String workflowId, long fireAtMillis) {
+        return UUID.nameUUIDFromBytes(("cron:" + workflowId + "@" + fireAtMillis).getBytes(StandardCharsets.UTF_8)).toString();
+    }
+
+    private void fireOnce(String workflowId, String runId) {
+        try {
+            workflows.startOnce(workflowId, Map.of(), "cron", runId);
+        } catch (ProblemException e) {
+            LOG.warn("A cron trigger could not start workflow '{}': {}", workflowId, e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.error("A cron trigger failed to start workflow '{}'", workflowId, e);
+        }
     }
 
     private void fire(String workflowId, Map<String, Object> inputs, String trigger) {

@@ -237,6 +237,17 @@ public final class RunEngine implements AutoCloseable {
             stored.join();
         } catch (java.util.concurrent.CompletionException e) {
             active.remove(run.runId, run);
+            if (runId != null) {
+                // another node sharing the database stored the same id first (a cron fire time, a child run): that run it is
+                try {
+                    Optional<RunView> winner = store.get(runId);
+                    if (winner.isPresent()) {
+                        return winner.get();
+                    }
+                } catch (java.sql.SQLException unreadable) {
+                    e.addSuppressed(unreadable);
+                }
+            }
             throw new IllegalStateException("the run could not be stored: " + e.getCause().getMessage(), e.getCause());
         }
         scheduleRunTimeout(run);

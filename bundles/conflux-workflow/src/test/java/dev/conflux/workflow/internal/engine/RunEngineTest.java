@@ -113,6 +113,47 @@ public class RunEngineTest {
     }
 
     @Test
+    public void twoNodesStartingTheSameRunIdStartOneRun() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger executions = new java.util.concurrent.atomic.AtomicInteger();
+        types.put("count", step("count", ctx -> {
+            executions.incrementAndGet();
+            return StepResult.success(null);
+        }));
+        deploy("id: nightly\nsteps:\n  - {id: only, type: count}\n");
+        RunEngine otherNode = newEngine();
+        try {
+            for (int fire = 0; fire < 20; fire++) {
+                String runId = java.util.UUID.nameUUIDFromBytes(("cron:nightly@" + fire).getBytes()).toString();
+                CountDownLatch go = new CountDownLatch(1);
+                var a = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    await(go);
+                    return engine.start("nightly", Map.of(), "cron", runId);
+                });
+                var b = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    await(go);
+                    return otherNode.start("nightly", Map.of(), "cron", runId);
+                });
+                go.countDown();
+                assertEquals(runId, a.get(10, TimeUnit.SECONDS).runId());
+                assertEquals(runId, b.get(10, TimeUnit.SECONDS).runId());
+                await(runId, r -> r.state() == RunState.SUCCEEDED);
+            }
+            Thread.sleep(200);
+            assertEquals("each fire time ran its step once", 20, executions.get());
+        } finally {
+            otherNode.close();
+        }
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
     public void independentStepsRunAtTheSameTime() {
         CountDownLatch bothStarted = new CountDownLatch(2);
         types.put("rendezvous", step("rendezvous", ctx -> {
