@@ -162,17 +162,25 @@ public class CrashRecoveryIT {
         }
     }
 
+    /**
+     * Up and settled: while bundles still register resources the JAX-RS whiteboard rebuilds the
+     * application, and for a moment answers 404, so the API must answer five times in a row.
+     */
     private void awaitUp() throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        int inARow = 0;
         while (System.nanoTime() < deadline) {
             try {
                 HttpResponse<String> health = send("GET", "/api/v1/health", null, null);
-                if (health.statusCode() == 200 && health.body().contains("\"database\"")
-                        && send("GET", "/api/v1/workflows", null, null).statusCode() == 200) {
+                boolean up = health.statusCode() == 200 && health.body().contains("\"database\"")
+                        && send("GET", "/api/v1/workflows", null, null).statusCode() == 200
+                        && send("GET", "/api/v1/performance", null, null).statusCode() == 200;
+                inARow = up ? inARow + 1 : 0;
+                if (inARow == 5) {
                     return;
                 }
             } catch (IOException notYet) {
-                // still starting
+                inARow = 0;
             }
             Thread.sleep(200);
         }
