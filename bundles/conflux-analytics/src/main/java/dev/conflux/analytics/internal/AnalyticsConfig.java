@@ -10,10 +10,10 @@ public @interface AnalyticsConfig {
 
     String PID = "dev.conflux.analytics";
 
-    @AttributeDefinition(description = "Seconds between samples of every metric (the finest resolution), 1 to 60.")
+    @AttributeDefinition(description = "Seconds between samples of every metric (the finest resolution), 1 to 59.")
     int sampleSeconds() default 10;
 
-    @AttributeDefinition(description = "Hours the samples are kept.")
+    @AttributeDefinition(description = "Hours the samples are kept (at least 1).")
     int keepSamplesHours() default 24;
 
     @AttributeDefinition(description = "Days the 1-minute roll-ups are kept.")

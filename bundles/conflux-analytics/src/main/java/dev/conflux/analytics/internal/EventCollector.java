@@ -48,6 +48,8 @@ public class EventCollector implements EventHandler {
     private final Map<Key, Counter> counters = new ConcurrentHashMap<>();
     private final Map<Key, Timer> timers = new ConcurrentHashMap<>();
     private final Map<String, String> stepStates = new ConcurrentHashMap<>();
+    /** The step keys tracked per run, so a run's end forgets steps that ended without an event of their own. */
+    private final Map<String, java.util.Set<String>> stepsOfRun = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> stepsInState = new ConcurrentHashMap<>();
     private final Thread worker;
 
@@ -127,7 +129,7 @@ public class EventCollector implements EventHandler {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | LinkageError e) {
                 LOG.warn("An event could not be collected", e);
             }
         }
@@ -162,6 +164,7 @@ public class EventCollector implements EventHandler {
                 }
             }
             case "SUCCEEDED", "FAILED", "CANCELLED" -> {
+                forgetSteps(runId);
                 Long duration = number(event, EventProperties.DURATION_MS);
                 performance.runEnded(workflow, runId, state, duration, timestamp(event));
                 counter("conflux.runs." + state.toLowerCase(java.util.Locale.ROOT), "workflow", workflow).increment();
@@ -184,7 +187,7 @@ public class EventCollector implements EventHandler {
             return;
         }
         Object item = event.getProperty(EventProperties.ITEM_INDEX);
-        track(runId + "/" + step + (item == null ? "" : "/" + item), state);
+        track(runId, runId + "/" + step + (item == null ? "" : "/" + item), state);
         if (item != null) {
             return; // a foreach step's items are measured through their step as a whole
         }
@@ -208,7 +211,7 @@ public class EventCollector implements EventHandler {
     }
 
     /** Keeps the gauges of steps per current state: each step counts in the state it was last seen in. */
-    private void track(String key, String state) {
+    private void track(String runId, String key, String state) {
         String before = stepStates.remove(key);
         if (before != null && stepsInState.containsKey(before)) {
             stepsInState.get(before).decrementAndGet();
@@ -217,6 +220,25 @@ public class EventCollector implements EventHandler {
         if (now != null) {
             now.incrementAndGet();
             stepStates.put(key, state);
+            stepsOfRun.computeIfAbsent(runId, k -> new java.util.HashSet<>()).add(key);
+        } else {
+            java.util.Set<String> keys = stepsOfRun.get(runId);
+            if (keys != null) {
+                keys.remove(key);
+            }
+        }
+    }
+
+    /** A cancelled or timed-out run ends its steps without their own events. */
+    private void forgetSteps(String runId) {
+        java.util.Set<String> keys = stepsOfRun.remove(runId);
+        if (keys != null) {
+            for (String key : keys) {
+                String state = stepStates.remove(key);
+                if (state != null && stepsInState.containsKey(state)) {
+                    stepsInState.get(state).decrementAndGet();
+                }
+            }
         }
     }
 

@@ -2,6 +2,7 @@ package dev.conflux.analytics.internal;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.HashSet;
 import java.util.Set;
 
 import javax.servlet.Servlet;
@@ -39,6 +40,16 @@ public class MetricsServlet extends HttpServlet {
         this.metrics = metrics;
     }
 
+    /** The metric families asked for: {@code conflux_runs_started_total} names the family {@code conflux_runs_started}. */
+    static Set<String> families(String[] names) {
+        Set<String> families = new HashSet<>();
+        for (String name : names) {
+            families.add(name);
+            families.add(name.replaceAll("_(total|count|sum|bucket|created|max)$", ""));
+        }
+        return families;
+    }
+
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String accept = request.getHeader("Accept");
@@ -53,7 +64,7 @@ public class MetricsServlet extends HttpServlet {
             if (names == null || names.length == 0) {
                 metrics.registry().scrape(out, contentType);
             } else {
-                metrics.registry().scrape(out, contentType, Set.of(names));
+                metrics.registry().scrape(out, contentType, families(names));
             }
         }
     }

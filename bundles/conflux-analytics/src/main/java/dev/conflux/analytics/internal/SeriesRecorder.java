@@ -63,6 +63,7 @@ public class SeriesRecorder {
     private long rolledMinutesUpTo = -1;
     private long rolledHoursUpTo = -1;
     private boolean failing;
+    private long lastSampleAt = Long.MIN_VALUE;
 
     @Activate
     public SeriesRecorder(@Reference Metrics metrics, @Reference(target = "(dataSourceName=conflux)") DataSource dataSource,
@@ -132,11 +133,25 @@ public class SeriesRecorder {
     void sampleNow() {
         long every = Math.max(1, Math.min(59, config.sampleSeconds())) * 1000L;
         long at = System.currentTimeMillis() / every * every;
+        if (at <= lastSampleAt) {
+            return; // a late run of the timer, or the clock stepped back: this interval has its sample
+        }
+        lastSampleAt = at;
+        List<SeriesStore.Sample> samples = sampler.sample(metrics.registry(), at);
         try {
-            List<SeriesStore.Sample> samples = sampler.sample(metrics.registry(), at);
             store.record(at, (int) (every / 1000), samples);
+            recovered();
+        } catch (SQLException | RuntimeException e) {
+            failed("store samples", e);
+        }
+        // detection and alerts go on while the database is away
+        try {
             List<SeriesStore.Anomaly> found = anomalies.inspect(at, samples);
-            store.recordAnomalies(found);
+            try {
+                store.recordAnomalies(found);
+            } catch (SQLException e) {
+                failed("store anomalies", e);
+            }
             for (SeriesStore.Anomaly a : found) {
                 Map<String, Object> properties = new HashMap<>();
                 properties.put("metric", a.name());
@@ -154,9 +169,8 @@ public class SeriesRecorder {
                     LOG.warn("A sample listener failed", e);
                 }
             }
-            recovered();
-        } catch (SQLException | RuntimeException e) {
-            failed("store samples", e);
+        } catch (RuntimeException e) {
+            LOG.warn("Anomaly detection failed for the sample at {}", at, e);
         }
     }
 
@@ -178,14 +192,19 @@ public class SeriesRecorder {
                 store.rollUp(SeriesStore.MINUTE, SeriesStore.HOUR, SeriesStore.HOUR, rolledHoursUpTo, hoursEnd);
                 rolledHoursUpTo = hoursEnd;
             }
-            AnalyticsConfig c = config;
-            store.prune(0, SeriesStore.MINUTE, now - Duration.ofHours(c.keepSamplesHours()).toMillis());
-            store.prune(SeriesStore.MINUTE, SeriesStore.HOUR, now - Duration.ofDays(c.keepMinutesDays()).toMillis());
-            store.prune(SeriesStore.HOUR, Integer.MAX_VALUE, now - Duration.ofDays(c.keepHoursDays()).toMillis());
-            store.pruneAnomalies(now - Duration.ofDays(c.keepAnomaliesDays()).toMillis());
             recovered();
         } catch (SQLException | RuntimeException e) {
-            failed("roll up and prune series", e);
+            failed("roll up series", e);
+        }
+        // pruned even when roll-ups fail, so a failing roll-up cannot fill the database
+        try {
+            AnalyticsConfig c = config;
+            store.prune(0, SeriesStore.MINUTE, now - Duration.ofHours(Math.max(1, c.keepSamplesHours())).toMillis());
+            store.prune(SeriesStore.MINUTE, SeriesStore.HOUR, now - Duration.ofDays(Math.max(1, c.keepMinutesDays())).toMillis());
+            store.prune(SeriesStore.HOUR, Integer.MAX_VALUE, now - Duration.ofDays(Math.max(1, c.keepHoursDays())).toMillis());
+            store.pruneAnomalies(now - Duration.ofDays(Math.max(1, c.keepAnomaliesDays())).toMillis());
+        } catch (SQLException | RuntimeException e) {
+            failed("prune series", e);
         }
     }
 

@@ -66,6 +66,7 @@ public final class SeriesStore {
                 c.commit();
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
+                ids.clear(); // series rows made in this transaction are gone with it
                 throw e;
             }
         }

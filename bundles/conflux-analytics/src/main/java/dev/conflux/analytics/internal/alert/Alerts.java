@@ -110,7 +110,18 @@ public class Alerts {
     void removeRule(AlertRule rule) {
         if (rules.remove(rule.definition().name(), rule.definition())) {
             synchronized (this) {
-                active.keySet().removeIf(key -> key.startsWith(rule.definition().name() + '\u0000'));
+                String prefix = rule.definition().name() + '\u0000';
+                // a firing alert whose rule goes (deleted or edited) is resolved, so nobody waits for it forever
+                for (String key : new ArrayList<>(active.keySet())) {
+                    if (key.startsWith(prefix)) {
+                        Alert a = active.remove(key);
+                        if (a.state().equals(FIRING)) {
+                            resolve(a, Instant.now());
+                        }
+                    }
+                }
+                previous.keySet().removeIf(key -> key.startsWith(prefix));
+                forecasts.keySet().removeIf(key -> key.startsWith(prefix));
             }
         }
     }
@@ -202,15 +213,19 @@ public class Alerts {
         } else if (current != null) {
             active.remove(key);
             if (current.state().equals(FIRING)) {
-                Alert done = new Alert(current.rule(), current.metric(), current.seriesLabels(), current.labels(), current.severity(),
-                        RESOLVED, current.since(), current.firedAt(), now, sample.value(), current.description());
-                resolved.addFirst(done);
-                while (resolved.size() > RECENT) {
-                    resolved.removeLast();
-                }
-                publish(done);
+                resolve(withValue(current, sample.value()), now);
             }
         }
+    }
+
+    private void resolve(Alert current, Instant now) {
+        Alert done = new Alert(current.rule(), current.metric(), current.seriesLabels(), current.labels(), current.severity(),
+                RESOLVED, current.since(), current.firedAt(), now, current.value(), current.description());
+        resolved.addFirst(done);
+        while (resolved.size() > RECENT) {
+            resolved.removeLast();
+        }
+        publish(done);
     }
 
     private static Alert withValue(Alert a, double value) {

@@ -25,6 +25,7 @@ public final class AnomalyDetector {
     private final double threshold;
     private final int warmUp;
     private final int period;
+    private final double minDeviation;
     private final double[] season;
     private final boolean[] seasonSeen;
     private int inARow;
@@ -41,6 +42,15 @@ public final class AnomalyDetector {
      * @param buckets phases of the season with their own offset (ignored without a period)
      */
     public AnomalyDetector(double alpha, double threshold, int warmUp, int period, int buckets) {
+        this(alpha, threshold, warmUp, period, buckets, 0);
+    }
+
+    /**
+     * @param minDeviation the smallest deviation the detector assumes, in the series' own unit: a rate
+     *     that sits at 0 and then counts one event is not an anomaly of a billion deviations
+     */
+    public AnomalyDetector(double alpha, double threshold, int warmUp, int period, int buckets, double minDeviation) {
+        this.minDeviation = Math.max(0, minDeviation);
         this.alpha = alpha;
         this.threshold = threshold;
         this.period = Math.max(0, period);
@@ -54,7 +64,12 @@ public final class AnomalyDetector {
 
     /** Judges a value and learns from it. */
     public Verdict next(double value) {
-        int b = period > 0 ? (int) ((index % period) * season.length / period) : 0;
+        return next(value, index);
+    }
+
+    /** Judges a value at a position in the period (its sample number since midnight, say) and learns from it. */
+    public Verdict next(double value, long position) {
+        int b = period > 0 ? (int) (Math.floorMod(position, (long) period) * season.length / period) : 0;
         index++;
         if (Double.isNaN(level)) {
             level = value;
@@ -64,7 +79,7 @@ public final class AnomalyDetector {
         double expected = level + trend + offset;
         double deviation = Math.sqrt(variance);
         // a floor on the deviation, so a perfectly flat series does not call its first wiggle an anomaly
-        double scale = Math.max(deviation, Math.max(1e-9, Math.abs(expected) * 1e-3));
+        double scale = Math.max(deviation, Math.max(Math.max(1e-9, minDeviation), Math.abs(expected) * 1e-3));
         double residual = value - expected;
         double z = residual / scale;
         boolean anomalous = index > warmUp && Math.abs(z) > threshold;

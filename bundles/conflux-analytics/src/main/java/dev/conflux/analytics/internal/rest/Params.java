@@ -12,7 +12,9 @@ import dev.conflux.api.problem.ProblemException;
 /** Query parameters of the analytics API, each refused with a message that names it. */
 public final class Params {
 
-    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})\\s*(ms|s|m|h|d)");
+    private static final Instant EARLIEST = Instant.parse("1970-01-01T00:00:00Z");
+    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
 
     private Params() {
     }
@@ -22,7 +24,11 @@ public final class Params {
             return null;
         }
         try {
-            return Instant.parse(value.trim());
+            Instant instant = Instant.parse(value.trim());
+            if (instant.isBefore(EARLIEST) || instant.isAfter(LATEST)) {
+                throw ProblemException.invalid("'" + name + "' must lie between 1970 and 9999, got '" + value + "'");
+            }
+            return instant;
         } catch (DateTimeParseException e) {
             throw ProblemException.invalid("'" + name + "' must be an ISO-8601 instant such as 2026-01-31T12:00:00Z, got '"
                     + value + "'");

@@ -114,6 +114,16 @@ public class InsightAccuracyTest {
     }
 
     @Test
+    public void aRateThatSitsAtZeroIsNotAnAnomalyForOneEventButIsForABurst() {
+        AnomalyDetector detector = new AnomalyDetector(0.05, 4, 30, 0, 1, 0.1); // 10 s samples: one event is 0.1/s
+        for (int i = 0; i < 100; i++) {
+            detector.next(0);
+        }
+        assertTrue(!detector.next(0.1).anomalous());
+        assertTrue(detector.next(5).anomalous());
+    }
+
+    @Test
     public void correlationFindsTheLeadingSeriesAndItsLag() {
         Random random = new Random(11);
         double[] cause = new double[500];
