@@ -12,13 +12,16 @@ import org.osgi.service.component.annotations.Component;
 /**
  * The container's recent log records, kept in memory for {@code GET /api/v1/logs}: a Pax Logging
  * appender (Karaf's logging configuration sends every record to OSGi appenders) writing into a ring
- * of the last {@value #CAPACITY} records. Appending never blocks for long and never fails the logger.
+ * of the last {@value #CAPACITY} records, and at most {@value #BUDGET} characters of messages and
+ * stack traces. Appending never blocks for long and never fails the logger.
  */
 @Component(service = {PaxAppender.class, LogBuffer.class}, property = "org.ops4j.pax.logging.appender.name=ConfluxLogBuffer")
 public class LogBuffer implements PaxAppender {
 
     public static final int CAPACITY = 10_000;
     static final int MAX_MESSAGE = 8_000;
+    /** Characters kept in all, messages and traces together: the oldest records go first past it (about 16 MB). */
+    static final long BUDGET = 8_000_000;
 
     /** One record; {@code thrown} is the first lines of the stack trace, if any. */
     public record Entry(long seq, Instant at, String level, String logger, String thread, String message, String thrown) {
@@ -32,6 +35,17 @@ public class LogBuffer implements PaxAppender {
 
     private final Entry[] ring = new Entry[CAPACITY];
     private long next;
+    private long first;
+    private long characters;
+    private final long budget;
+
+    public LogBuffer() {
+        this(BUDGET);
+    }
+
+    LogBuffer(long budget) {
+        this.budget = budget;
+    }
 
     @Override
     public void doAppend(PaxLoggingEvent event) {
@@ -45,8 +59,25 @@ public class LogBuffer implements PaxAppender {
     }
 
     public synchronized void append(Instant at, String level, String logger, String thread, String message, String thrown) {
-        ring[(int) (next % CAPACITY)] = new Entry(next, at, level, logger, thread, cut(message), cut(thrown));
+        int slot = (int) (next % CAPACITY);
+        if (next - first >= CAPACITY) {
+            characters -= size(ring[slot]);
+            first = next - CAPACITY + 1;
+        }
+        Entry entry = new Entry(next, at, level, logger, thread, cut(message), cut(thrown));
+        ring[slot] = entry;
+        characters += size(entry);
         next++;
+        while (characters > budget && first < next - 1) {
+            int oldest = (int) (first % CAPACITY);
+            characters -= size(ring[oldest]);
+            ring[oldest] = null;
+            first++;
+        }
+    }
+
+    private static long size(Entry e) {
+        return e == null ? 0 : (e.message() == null ? 0 : e.message().length()) + (e.thrown() == null ? 0 : e.thrown().length());
     }
 
     public List<Entry> find(Query q) {
@@ -58,11 +89,13 @@ public class LogBuffer implements PaxAppender {
         List<Entry> found = new ArrayList<>();
         Entry[] snapshot;
         long last;
+        long oldest;
         synchronized (this) {
             snapshot = ring.clone();
             last = next;
+            oldest = first;
         }
-        for (long seq = last - 1; seq >= Math.max(0, last - CAPACITY) && found.size() < q.limit(); seq--) {
+        for (long seq = last - 1; seq >= Math.max(oldest, last - CAPACITY) && found.size() < q.limit(); seq--) {
             Entry e = snapshot[(int) (seq % CAPACITY)];
             if (e == null || e.seq() != seq) {
                 continue;

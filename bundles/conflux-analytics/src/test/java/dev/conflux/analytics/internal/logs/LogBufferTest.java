@@ -40,6 +40,19 @@ public class LogBufferTest {
     }
 
     @Test
+    public void aCharacterBudgetBoundsTheMemoryOfLongRecords() {
+        LogBuffer small = new LogBuffer(50_000);
+        for (int i = 0; i < 100; i++) {
+            small.append(t0, "ERROR", "l", "t", i + " " + "x".repeat(4_000), "trace ".repeat(200));
+        }
+        List<LogBuffer.Entry> kept = small.find(new LogBuffer.Query(null, null, null, null, null, 1000));
+        assertTrue(kept.size() + " kept", kept.size() >= 8 && kept.size() <= 12);
+        assertTrue(kept.get(0).message().startsWith("99 "));
+        small.append(t0, "INFO", "l", "t", "short", null);
+        assertEquals("short", small.find(new LogBuffer.Query(null, null, null, null, null, 1)).get(0).message());
+    }
+
+    @Test
     public void longMessagesAreCutAndBadLevelsRefused() {
         logs.append(t0, "INFO", "l", "t", "x".repeat(20_000), null);
         assertTrue(logs.find(new LogBuffer.Query(null, null, null, null, null, 1)).get(0).message().length() <= LogBuffer.MAX_MESSAGE + 1);
