@@ -41,7 +41,7 @@ public final class Forecasts {
         List<SeriesStore.Series> series = store.query(name, labels, now - history.toMillis(), now, SeriesStore.MINUTE,
                 SeriesStore.MINUTE);
         if (series.isEmpty() || series.get(0).points().size() < 30) {
-            resolution = Math.max(1, Math.min(59, sampleSeconds));
+            resolution = sampleSeconds;
             series = store.query(name, labels, now - history.toMillis(), now, resolution, resolution);
         }
         if (series.isEmpty()) {

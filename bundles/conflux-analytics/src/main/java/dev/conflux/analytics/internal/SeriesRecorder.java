@@ -85,7 +85,7 @@ public class SeriesRecorder {
             }
         }
         this.config = config;
-        int every = Math.max(1, Math.min(59, config.sampleSeconds()));
+        int every = sampleSeconds();
         thread.execute(() -> anomalies.configure(config.anomalyThreshold(), config.anomalyWarmUpSamples(), every));
         if (sampling != null) {
             sampling.cancel(false);
@@ -114,7 +114,7 @@ public class SeriesRecorder {
     /** The highest value the series is forecast to reach within the horizon (over its last six hours), if it can be forecast. */
     public java.util.OptionalDouble peak(String name, Map<String, String> labels, Duration horizon) {
         try {
-            Forecasts.Result result = Forecasts.forecast(store, config.sampleSeconds(), name, labels, Duration.ofHours(6), horizon);
+            Forecasts.Result result = Forecasts.forecast(store, sampleSeconds(), name, labels, Duration.ofHours(6), horizon);
             return java.util.Arrays.stream(result.forecast().mean()).max();
         } catch (Forecasts.Unforecastable | SQLException e) {
             return java.util.OptionalDouble.empty();
@@ -129,9 +129,14 @@ public class SeriesRecorder {
         return config;
     }
 
+    /** Seconds between samples: the configured interval, kept within 1 to 59 (the finest stored resolution). */
+    public int sampleSeconds() {
+        return Math.max(1, Math.min(59, config.sampleSeconds()));
+    }
+
     /** Takes a sample now; also used by tests and by the shell. */
     void sampleNow() {
-        long every = Math.max(1, Math.min(59, config.sampleSeconds())) * 1000L;
+        long every = sampleSeconds() * 1000L;
         long at = System.currentTimeMillis() / every * every;
         if (at <= lastSampleAt) {
             return; // a late run of the timer, or the clock stepped back: this interval has its sample

@@ -180,7 +180,7 @@ public final class SeriesStore {
                 String bucket = "(at_ms / " + step + ") * " + step;
                 try (PreparedStatement s = c.prepareStatement("SELECT " + bucket + ", SUM(mean_value * samples) / SUM(samples), "
                         + "MIN(min_value), MAX(max_value) FROM an_point WHERE series_id = ? AND "
-                        + (resolution < MINUTE ? "resolution < " + MINUTE : "resolution = " + resolution)
+                        + ofResolution(resolution)
                         + " AND at_ms >= ? AND at_ms < ? GROUP BY " + bucket + " ORDER BY 1")) {
                     s.setLong(1, series.getKey());
                     s.setLong(2, fromMillis);
@@ -267,7 +267,7 @@ public final class SeriesStore {
             Map<String, double[]> all = new TreeMap<>();
             String bucket = "(at_ms / " + step + ") * " + step;
             try (PreparedStatement s = c.prepareStatement("SELECT series_id, " + bucket + ", SUM(mean_value * samples) / SUM(samples) "
-                    + "FROM an_point WHERE " + (resolution < MINUTE ? "resolution < " + MINUTE : "resolution = " + resolution)
+                    + "FROM an_point WHERE " + ofResolution(resolution)
                     + " AND at_ms >= ? AND at_ms < ? GROUP BY series_id, " + bucket)) {
                 s.setLong(1, start);
                 s.setLong(2, toMillis);
@@ -288,6 +288,11 @@ public final class SeriesStore {
             }
             return all;
         }
+    }
+
+    /** The points of a resolution: every sample resolution below a minute counts as the samples. */
+    private static String ofResolution(int resolution) {
+        return resolution < MINUTE ? "resolution < " + MINUTE : "resolution = " + resolution;
     }
 
     private long seriesId(Connection c, String name, String labels) throws SQLException {

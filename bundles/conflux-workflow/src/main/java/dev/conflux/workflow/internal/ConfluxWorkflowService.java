@@ -129,6 +129,7 @@ public class ConfluxWorkflowService implements WorkflowService {
     /**
      * Starts a run under an id that names its cause (a cron fire time), or returns the run when that
      * id was started before, here or by another node sharing the database: each cause starts one run.
+     * A null id starts a run under a fresh one.
      */
     public RunView startOnce(String workflowId, Map<String, Object> inputs, String trigger, String runId) {
         return engine.start(workflowId, inputs, trigger, runId);

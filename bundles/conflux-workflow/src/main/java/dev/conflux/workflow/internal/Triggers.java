@@ -104,7 +104,7 @@ public class Triggers {
             } else if (trigger instanceof Trigger.Event event) {
                 Dictionary<String, Object> props = new Hashtable<>();
                 props.put(EventConstants.EVENT_TOPIC, event.topic());
-                now.handlers().add(context.registerService(EventHandler.class, e -> fire(workflowId, inputs(e), "event"), props));
+                now.handlers().add(context.registerService(EventHandler.class, e -> fire(workflowId, inputs(e), "event", null), props));
             }
         }
         armed.put(workflowId, now);
@@ -119,7 +119,7 @@ public class Triggers {
         }
         long fireAt = next.get().toInstant().toEpochMilli();
         into.timers().add(timer.schedule(() -> {
-            fireOnce(workflowId, cronRunId(workflowId, fireAt));
+            fire(workflowId, Map.of(), "cron", cronRunId(workflowId, fireAt));
             synchronized (this) {
                 if (armed.get(workflowId) == into) {
                     into.timers().removeIf(ScheduledFuture::isDone);
@@ -134,19 +134,12 @@ public class Triggers {
         return UUID.nameUUIDFromBytes(("cron:" + workflowId + "@" + fireAtMillis).getBytes(StandardCharsets.UTF_8)).toString();
     }
 
-    private void fireOnce(String workflowId, String runId) {
-        try {
-            workflows.startOnce(workflowId, Map.of(), "cron", runId);
-        } catch (ProblemException e) {
-            LOG.warn("A cron trigger could not start workflow '{}': {}", workflowId, e.getMessage());
-        } catch (RuntimeException e) {
-            LOG.error("A cron trigger failed to start workflow '{}'", workflowId, e);
-        }
-    }
 
-    private void fire(String workflowId, Map<String, Object> inputs, String trigger) {
+
+    /** @param runId the run's id when its cause names one (a cron fire time), else null for a fresh id */
+    private void fire(String workflowId, Map<String, Object> inputs, String trigger, String runId) {
         try {
-            workflows.startRun(workflowId, inputs, trigger);
+            workflows.startOnce(workflowId, inputs, trigger, runId);
         } catch (ProblemException e) {
             LOG.warn("A {} trigger could not start workflow '{}': {}", trigger, workflowId, e.getMessage());
         } catch (RuntimeException e) {

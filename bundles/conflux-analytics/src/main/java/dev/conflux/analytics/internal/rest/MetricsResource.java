@@ -92,7 +92,7 @@ public class MetricsResource {
         Instant end = r.to();
         Duration range = Duration.between(start, end);
         AnalyticsConfig config = recorder.config();
-        int sample = Math.max(1, Math.min(59, config.sampleSeconds()));
+        int sample = recorder.sampleSeconds();
         Duration width = Params.duration("step", step, Duration.ofSeconds(Math.max(sample, range.getSeconds() / 120)),
                 Duration.ofDays(30));
         if (range.dividedBy(width) > 10_000) {
@@ -155,7 +155,7 @@ public class MetricsResource {
         Duration back = Params.duration("history", history, Duration.ofDays(7), Duration.ofDays(90));
         Forecasts.Result result;
         try {
-            result = Forecasts.forecast(recorder.store(), recorder.config().sampleSeconds(), name, labels(labels), back, ahead);
+            result = Forecasts.forecast(recorder.store(), recorder.sampleSeconds(), name, labels(labels), back, ahead);
         } catch (Forecasts.Unforecastable e) {
             throw new ProblemException(ProblemType.forStatus(e.status), e.getMessage());
         }
@@ -196,7 +196,7 @@ public class MetricsResource {
         if (maxLag < 0 || maxLag > 100) {
             throw ProblemException.invalid("'maxLag' must be between 0 and 100, got " + maxLag);
         }
-        int sample = Math.max(1, Math.min(59, recorder.config().sampleSeconds()));
+        int sample = recorder.sampleSeconds();
         int resolution = span.compareTo(Duration.ofHours(6)) <= 0 ? sample : SeriesStore.MINUTE;
         long now = System.currentTimeMillis();
         Map<String, double[]> all = recorder.store().aligned(now - span.toMillis(), now, resolution, resolution);
