@@ -35,6 +35,24 @@ final class Sampler {
     private final Map<String, Previous> previous = new HashMap<>();
     private long lastSampleAt = -1;
 
+    /**
+     * Takes the counts as they are now as the starting point: the first sample then has rates, and a
+     * meter made after this moment counts from zero here, so nothing counted before the first sample is lost.
+     */
+    void baseline(MeterRegistry registry, long atMillis) {
+        for (Meter meter : registry.getMeters()) {
+            String key = meter.getId().getName() + '\u0000' + labels(meter);
+            if (meter instanceof Counter || meter instanceof FunctionCounter) {
+                previous.put(key, new Previous(first(meter, Statistic.COUNT), 0, atMillis));
+            } else if (meter instanceof Timer || meter instanceof FunctionTimer) {
+                previous.put(key, new Previous(first(meter, Statistic.COUNT), first(meter, Statistic.TOTAL_TIME), atMillis));
+            } else if (meter instanceof DistributionSummary) {
+                previous.put(key, new Previous(first(meter, Statistic.COUNT), first(meter, Statistic.TOTAL), atMillis));
+            }
+        }
+        lastSampleAt = atMillis;
+    }
+
     List<SeriesStore.Sample> sample(MeterRegistry registry, long atMillis) {
         List<SeriesStore.Sample> samples = new ArrayList<>();
         for (Meter meter : registry.getMeters()) {

@@ -72,6 +72,7 @@ public class SeriesRecorder {
         this.metrics = metrics;
         this.events = events;
         this.store = new SeriesStore(dataSource);
+        sampler.baseline(metrics.registry(), System.currentTimeMillis());
         apply(config);
     }
 

@@ -107,6 +107,20 @@ public class SeriesStoreTest {
         assertEquals(0.4, value(sampler.sample(registry, t0 + 20_000), "conflux.runs.started", "late"), 1e-9);
     }
 
+    @Test
+    public void countsBeforeTheFirstSampleAreNotLost() {
+        PrometheusMeterRegistry registry = Metrics.create();
+        Counter before = registry.counter("conflux.events", "topic", "old");
+        before.increment(100); // counted before analytics started: not part of any interval
+        Sampler sampler = new Sampler();
+        sampler.baseline(registry, t0);
+        before.increment(10);
+        registry.counter("conflux.runs.started", "workflow", "early").increment(3); // made after the start
+        List<SeriesStore.Sample> first = sampler.sample(registry, t0 + 10_000);
+        assertEquals(1.0, value(first, "conflux.events"), 1e-9);
+        assertEquals(0.3, value(first, "conflux.runs.started", "early"), 1e-9);
+    }
+
     private static double value(List<SeriesStore.Sample> samples, String name, String... workflow) {
         return samples.stream().filter(s -> s.name().equals(name)
                 && (workflow.length == 0 || workflow[0].equals(s.labels().get("workflow")))).findFirst()
