@@ -162,6 +162,11 @@ public class PlatformIT extends ConfluxTestSupport {
             assertEquals(400, deep.statusCode());
             assertTrue(deep.body(), deep.body().contains("nesting"));
 
+            HttpResponse<String> badNumber = get("/api/v1/runs?limit=abc");
+            assertEquals(badNumber.body(), 400, badNumber.statusCode());
+            assertTrue(badNumber.body(), badNumber.body().contains("wrong type") && badNumber.body().contains("abc"));
+            assertEquals(404, get("/api/v1/no-such-thing?limit=abc").statusCode());
+
             HttpResponse<String> wrongType = post("/api/v1/probe/fail/echo", "text/csv", "a,b");
             assertEquals(415, wrongType.statusCode());
             assertTrue(wrongType.body(), wrongType.body().contains("urn:conflux:problem:unsupported-media-type"));

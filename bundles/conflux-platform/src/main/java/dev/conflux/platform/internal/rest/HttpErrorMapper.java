@@ -46,6 +46,12 @@ public class HttpErrorMapper implements ExceptionMapper<WebApplicationException>
         if (status < 400) {
             return original;
         }
+        if (status == 404 && badParameter(exception)) {
+            // JAX-RS answers a query parameter it cannot convert (limit=abc) with 404; the path exists, the value is wrong
+            ProblemType type = ProblemType.INVALID_REQUEST;
+            return ProblemResponses.of(new Problem(type.uri(), type.title(), 400, "A parameter of " + path()
+                    + " has a value of the wrong type: " + exception.getCause().getMessage(), null, java.util.Map.of()), uriInfo);
+        }
         ProblemType type = ProblemType.forStatus(status);
         Response problem = ProblemResponses.of(
                 new Problem(type.uri(), type.title(), status, detail(exception, status), null, java.util.Map.of()),
@@ -61,6 +67,18 @@ public class HttpErrorMapper implements ExceptionMapper<WebApplicationException>
             }
         }
         return builder.build();
+    }
+
+    /** A 404 raised while converting a parameter of a matched resource, not for a missing path. */
+    private boolean badParameter(WebApplicationException exception) {
+        if (!(exception.getCause() instanceof IllegalArgumentException)) {
+            return false;
+        }
+        try {
+            return uriInfo != null && !uriInfo.getMatchedResources().isEmpty();
+        } catch (RuntimeException outsideARequest) {
+            return false;
+        }
     }
 
     private String detail(WebApplicationException exception, int status) {
