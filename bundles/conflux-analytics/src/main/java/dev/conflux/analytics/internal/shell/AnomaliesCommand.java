@@ -12,7 +12,6 @@ import org.apache.karaf.shell.support.table.ShellTable;
 
 import dev.conflux.analytics.internal.SeriesStore;
 import dev.conflux.analytics.internal.rest.AnomaliesResource;
-import dev.conflux.api.problem.ProblemException;
 
 @Service
 @Command(scope = "analytics", name = "anomalies", description = "Lists the latest anomalies found in the metrics")
@@ -29,26 +28,20 @@ public class AnomaliesCommand implements Action {
     int lines = 20;
 
     @Override
-    public Object execute() {
-        try {
-            ShellTable table = new ShellTable();
-            table.column("At");
-            table.column("Metric");
-            table.column("Labels").maxSize(50);
-            table.column("Value").alignRight();
-            table.column("Expected").alignRight();
-            table.column("z").alignRight();
-            for (SeriesStore.Anomaly a : anomalies.anomalies(null, null, metric, Math.max(1, Math.min(lines, 1000)))) {
-                table.addRow().addContent(java.time.Instant.ofEpochMilli(a.at()), a.name(), SeriesStore.encode(a.labels()),
-                        MetricsCommand.number(a.value()), MetricsCommand.number(a.expected()),
-                        String.format(Locale.ROOT, "%+.1f", a.zScore()));
-            }
-            table.print(System.out);
-        } catch (ProblemException e) {
-            System.err.println(e.getMessage());
-        } catch (java.sql.SQLException e) {
-            System.err.println("The anomalies could not be read: " + e.getMessage());
+    public Object execute() throws java.sql.SQLException {
+        ShellTable table = new ShellTable();
+        table.column("At");
+        table.column("Metric");
+        table.column("Labels").maxSize(50);
+        table.column("Value").alignRight();
+        table.column("Expected").alignRight();
+        table.column("z").alignRight();
+        for (SeriesStore.Anomaly a : anomalies.anomalies(null, null, metric, Math.max(1, Math.min(lines, 1000)))) {
+            table.addRow().addContent(java.time.Instant.ofEpochMilli(a.at()), a.name(), SeriesStore.encode(a.labels()),
+                    MetricsCommand.number(a.value()), MetricsCommand.number(a.expected()),
+                    String.format(Locale.ROOT, "%+.1f", a.zScore()));
         }
+        table.print(System.out);
         return null;
     }
 }

@@ -12,7 +12,6 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.table.ShellTable;
 
 import dev.conflux.analytics.internal.rest.MetricsResource;
-import dev.conflux.api.problem.ProblemException;
 
 @Service
 @Command(scope = "analytics", name = "correlate", description = "Ranks the other series by correlation with a metric (likely causes of a spike)")
@@ -35,22 +34,16 @@ public class CorrelateCommand implements Action {
     int lines = 10;
 
     @Override
-    public Object execute() {
-        try {
-            MetricsResource.CorrelationAnswer answer = metrics.correlations(name, window, labels, 10, Math.max(1, Math.min(lines, 200)));
-            ShellTable table = new ShellTable();
-            table.column("Series").maxSize(80);
-            table.column("r").alignRight();
-            table.column("Leads by").alignRight();
-            for (MetricsResource.Correlated c : answer.correlations()) {
-                table.addRow().addContent(c.series(), String.format(Locale.ROOT, "%+.2f", c.r()), c.leadSeconds() + " s");
-            }
-            table.print(System.out);
-        } catch (ProblemException e) {
-            System.err.println(e.getMessage());
-        } catch (java.sql.SQLException e) {
-            System.err.println("The series could not be read: " + e.getMessage());
+    public Object execute() throws java.sql.SQLException {
+        MetricsResource.CorrelationAnswer answer = metrics.correlations(name, window, labels, 10, Math.max(1, Math.min(lines, 200)));
+        ShellTable table = new ShellTable();
+        table.column("Series").maxSize(80);
+        table.column("r").alignRight();
+        table.column("Leads by").alignRight();
+        for (MetricsResource.Correlated c : answer.correlations()) {
+            table.addRow().addContent(c.series(), String.format(Locale.ROOT, "%+.2f", c.r()), c.leadSeconds() + " s");
         }
+        table.print(System.out);
         return null;
     }
 }

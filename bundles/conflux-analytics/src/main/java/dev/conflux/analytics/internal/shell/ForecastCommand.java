@@ -12,7 +12,6 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.table.ShellTable;
 
 import dev.conflux.analytics.internal.rest.MetricsResource;
-import dev.conflux.api.problem.ProblemException;
 
 @Service
 @Command(scope = "analytics", name = "forecast", description = "Forecasts a metric with its 95 % interval, and when it reaches a limit")
@@ -38,32 +37,26 @@ public class ForecastCommand implements Action {
     int points = 12;
 
     @Override
-    public Object execute() {
-        try {
-            MetricsResource.ForecastAnswer f = metrics.forecast(name, horizon, null, labels, limit);
-            System.out.println(name + " " + f.labels() + ": " + f.model().get("method") + " over " + f.historyPoints()
-                    + " points of " + f.resolutionSeconds() + " s");
-            ShellTable table = new ShellTable();
-            table.column("At");
-            table.column("Forecast").alignRight();
-            table.column("Low (95 %)").alignRight();
-            table.column("High (95 %)").alignRight();
-            List<MetricsResource.ForecastPoint> all = f.points();
-            int every = Math.max(1, all.size() / Math.max(1, points));
-            for (int i = every - 1; i < all.size(); i += every) {
-                MetricsResource.ForecastPoint p = all.get(i);
-                table.addRow().addContent(p.at(), MetricsCommand.number(p.value()), MetricsCommand.number(p.lower()),
-                        MetricsCommand.number(p.upper()));
-            }
-            table.print(System.out);
-            if (limit != null) {
-                System.out.println(f.crossesLimitAt() == null ? "Not forecast to reach " + MetricsCommand.number(limit) + " within " + horizon
-                        : "Forecast to reach " + MetricsCommand.number(limit) + " at " + f.crossesLimitAt());
-            }
-        } catch (ProblemException e) {
-            System.err.println(e.getMessage());
-        } catch (java.sql.SQLException e) {
-            System.err.println("The series could not be read: " + e.getMessage());
+    public Object execute() throws java.sql.SQLException {
+        MetricsResource.ForecastAnswer f = metrics.forecast(name, horizon, null, labels, limit);
+        System.out.println(name + " " + f.labels() + ": " + f.model().get("method") + " over " + f.historyPoints()
+                + " points of " + f.resolutionSeconds() + " s");
+        ShellTable table = new ShellTable();
+        table.column("At");
+        table.column("Forecast").alignRight();
+        table.column("Low (95 %)").alignRight();
+        table.column("High (95 %)").alignRight();
+        List<MetricsResource.ForecastPoint> all = f.points();
+        int every = Math.max(1, all.size() / Math.max(1, points));
+        for (int i = every - 1; i < all.size(); i += every) {
+            MetricsResource.ForecastPoint p = all.get(i);
+            table.addRow().addContent(p.at(), MetricsCommand.number(p.value()), MetricsCommand.number(p.lower()),
+                    MetricsCommand.number(p.upper()));
+        }
+        table.print(System.out);
+        if (limit != null) {
+            System.out.println(f.crossesLimitAt() == null ? "Not forecast to reach " + MetricsCommand.number(limit) + " within " + horizon
+                    : "Forecast to reach " + MetricsCommand.number(limit) + " at " + f.crossesLimitAt());
         }
         return null;
     }

@@ -13,7 +13,6 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
 import dev.conflux.analytics.internal.SeriesStore;
 import dev.conflux.analytics.internal.rest.MetricsResource;
 import dev.conflux.analytics.internal.rest.Params;
-import dev.conflux.api.problem.ProblemException;
 
 @Service
 @Command(scope = "analytics", name = "show", description = "Draws a metric's stored series over the last hour (or --since)")
@@ -36,25 +35,21 @@ public class ShowCommand implements Action {
 
     @Override
     public Object execute() {
-        try {
-            java.time.Duration back = Params.duration("--since", since, java.time.Duration.ofHours(1), java.time.Duration.ofDays(90));
-            java.time.Instant to = java.time.Instant.now();
-            MetricsResource.SeriesAnswer answer = metrics.series(name, to.minus(back).toString(), to.toString(), null, labels);
-            System.out.println(name + " over the last " + since + ", a column per " + answer.step());
-            for (SeriesStore.Series series : answer.series()) {
-                System.out.println();
-                System.out.println("  " + (series.labels().isEmpty() ? "(no labels)" : SeriesStore.encode(series.labels())));
-                System.out.println("  " + spark(series.points()));
-                if (!series.points().isEmpty()) {
-                    double min = series.points().stream().mapToDouble(SeriesStore.Point::value).min().orElse(0);
-                    double max = series.points().stream().mapToDouble(SeriesStore.Point::value).max().orElse(0);
-                    double last = series.points().get(series.points().size() - 1).value();
-                    System.out.println("  min " + MetricsCommand.number(min) + "  max " + MetricsCommand.number(max)
-                            + "  last " + MetricsCommand.number(last));
-                }
+        java.time.Duration back = Params.duration("--since", since, java.time.Duration.ofHours(1), java.time.Duration.ofDays(90));
+        java.time.Instant to = java.time.Instant.now();
+        MetricsResource.SeriesAnswer answer = metrics.series(name, to.minus(back).toString(), to.toString(), null, labels);
+        System.out.println(name + " over the last " + since + ", a column per " + answer.step());
+        for (SeriesStore.Series series : answer.series()) {
+            System.out.println();
+            System.out.println("  " + (series.labels().isEmpty() ? "(no labels)" : SeriesStore.encode(series.labels())));
+            System.out.println("  " + spark(series.points()));
+            if (!series.points().isEmpty()) {
+                double min = series.points().stream().mapToDouble(SeriesStore.Point::value).min().orElse(0);
+                double max = series.points().stream().mapToDouble(SeriesStore.Point::value).max().orElse(0);
+                double last = series.points().get(series.points().size() - 1).value();
+                System.out.println("  min " + MetricsCommand.number(min) + "  max " + MetricsCommand.number(max)
+                        + "  last " + MetricsCommand.number(last));
             }
-        } catch (ProblemException e) {
-            System.err.println(e.getMessage());
         }
         return null;
     }
