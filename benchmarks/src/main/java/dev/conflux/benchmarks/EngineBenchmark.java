@@ -24,6 +24,16 @@ public final class EngineBenchmark {
                 Runtime.getRuntime().maxMemory() >> 20, Runtime.getRuntime().availableProcessors());
         List<String> ratios = new ArrayList<>();
         boolean analytics = !Boolean.getBoolean("bench.skipAnalytics");
+        boolean camunda7 = !Boolean.getBoolean("bench.skipCamunda");
+        // one unmeasured pass of each engine first: the JIT compiler otherwise takes up to half of the two cores during
+        // whatever is measured first (concurrency 8), and code both engines share (H2, Jackson) warms for the second
+        int warmup = Integer.getInteger("bench.warmupRuns", runs);
+        if (warmup > 0) {
+            ConfluxSide.measure(work.resolve("warmup-conflux"), warmup, 32, analytics);
+            if (camunda7) {
+                CamundaSide.measure(work.resolve("warmup-camunda"), warmup, 32);
+            }
+        }
         for (int concurrency : CONCURRENCY) {
             // rounds of pairs without and with analytics, in alternating order, so JIT warm-up and drift on a
             // shared machine fall on both; the medians are reported
@@ -33,9 +43,9 @@ public final class EngineBenchmark {
             List<Double> pairRatios = new ArrayList<>();
             List<Double> cpuShares = new ArrayList<>();
             for (int round = 0; round < rounds; round++) {
-                boolean withFirst = round % 2 == 1;
+                boolean withFirst = analytics && round % 2 == 1;
                 Path folder = work.resolve("conflux-" + concurrency + "-" + round);
-                ConfluxSide.Result a = ConfluxSide.measure(folder.resolve("a"), runs, concurrency, analytics && withFirst);
+                ConfluxSide.Result a = ConfluxSide.measure(folder.resolve("a"), runs, concurrency, withFirst);
                 ConfluxSide.Result b = analytics
                         ? ConfluxSide.measure(folder.resolve("b"), runs, concurrency, !withFirst) : null;
                 ConfluxSide.Result plain = withFirst ? b : a;
@@ -53,7 +63,7 @@ public final class EngineBenchmark {
             double analyticsRatio = median(pairRatios);
             // Camunda gets as many rounds, so both engines are equally warm; its median is reported
             List<Double> camundaRounds = new ArrayList<>();
-            for (int round = 0; round < rounds && !Boolean.getBoolean("bench.skipCamunda"); round++) {
+            for (int round = 0; round < rounds && camunda7; round++) {
                 camundaRounds.add(CamundaSide.measure(work.resolve("camunda-" + concurrency + "-" + round), runs, concurrency)
                         .perSecond());
             }

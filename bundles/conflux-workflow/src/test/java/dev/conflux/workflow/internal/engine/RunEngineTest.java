@@ -483,7 +483,7 @@ public class RunEngineTest {
     }
 
     @Test
-    public void startingWithAnExistingRunIdReturnsThatRunInsteadOfAnotherOne() {
+    public void startingWithAnExistingRunIdReturnsThatRunInsteadOfAnotherOne() throws Exception {
         deploy("id: short\nsteps:\n  - {id: a, type: log, with: {message: hi}}\n");
         RunView first = engine.start("short", Map.of(), "parent", "child-1");
         RunView again = engine.start("short", Map.of(), "parent", "child-1");
@@ -491,6 +491,25 @@ public class RunEngineTest {
         assertEquals(first.runId(), again.runId());
         await("child-1", r -> r.state().isFinished());
         assertEquals(RunState.SUCCEEDED, engine.start("short", Map.of(), "parent", "child-1").state());
+        assertEquals("the step ran once", 1, engine.store().logs("child-1", 0, 10).size());
+    }
+
+    @Test
+    public void aStepThatStartsAChildRunAndWaitsForItDoesNotHoldTheChildsSteps() {
+        // the step after 'first' runs on the worker that ran 'first'; what it starts must still get a worker of its own
+        deploy("id: short\nsteps:\n  - {id: a, type: log, with: {message: hi}}\n");
+        types.put("wait-for-child", step("wait-for-child", ctx -> {
+            String child = engine.start("short", Map.of(), "parent",
+                    java.util.UUID.nameUUIDFromBytes(ctx.runId().getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString()).runId();
+            return StepResult.success(Map.of("child", await(child, r -> r.state().isFinished()).state().name()));
+        }));
+        deploy("id: parent\nsteps:\n  - {id: first, type: log, with: {message: go}}\n"
+                + "  - {id: second, type: wait-for-child, needs: [first]}\n");
+        String runId = engine.start("parent", Map.of(), "api").runId();
+        RunView done = await(runId, r -> r.state().isFinished());
+        assertEquals(done.steps().toString(), RunState.SUCCEEDED, done.state());
+        assertEquals(Map.of("child", "SUCCEEDED"), done.steps().stream().filter(s -> s.stepId().equals("second")).findFirst()
+                .orElseThrow().output());
     }
 
     @Test
