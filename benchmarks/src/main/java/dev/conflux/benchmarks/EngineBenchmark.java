@@ -34,7 +34,9 @@ public final class EngineBenchmark {
                 CamundaSide.measure(work.resolve("warmup-camunda"), warmup, 32);
             }
         }
-        for (int concurrency : CONCURRENCY) {
+        int[] levels = System.getProperty("bench.concurrency", "").isBlank() ? CONCURRENCY
+                : Arrays.stream(System.getProperty("bench.concurrency").split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
+        for (int concurrency : levels) {
             // rounds of pairs without and with analytics, in alternating order, so JIT warm-up and drift on a
             // shared machine fall on both; the medians are reported
             int rounds = Integer.getInteger("bench.rounds", 3);

@@ -80,7 +80,9 @@ public final class RunEngine implements AutoCloseable {
     private final Events events;
     private final Settings settings;
     private final Map<String, ActiveRun> active = new ConcurrentHashMap<>();
+    /** Runs with a step that found no free slot, in the order they asked; each run at most once. */
     private final ConcurrentLinkedQueue<String> waitingForSlot = new ConcurrentLinkedQueue<>();
+    private final java.util.Set<String> queuedForSlot = ConcurrentHashMap.newKeySet();
     private final AtomicInteger runningAttempts = new AtomicInteger();
     private final Map<String, AtomicInteger> runningByWorkflow = new ConcurrentHashMap<>();
     private final ExecutorService workers;
@@ -699,7 +701,7 @@ public final class RunEngine implements AutoCloseable {
             return waitForStepType(run, step);
         }
         if (!acquireSlot(run.definition.id())) {
-            if (!waitingForSlot.contains(run.runId)) {
+            if (queuedForSlot.add(run.runId)) {
                 waitingForSlot.add(run.runId);
             }
             if (runningAttempts.get() < settings.maxConcurrentSteps()) {
@@ -1038,15 +1040,20 @@ public final class RunEngine implements AutoCloseable {
                 count.decrementAndGet();
             }
         }
-        // wake the waiting runs: those still over a limit queue up again
-        for (int i = waitingForSlot.size(); i > 0 && !stopping; i--) {
+        // wake as many waiting runs as there are free slots, at least one, first come first served: a run still over
+        // its workflow's limit queues up again at the end, and is woken when an attempt of its workflow ends. Waking
+        // every waiting run on every release made the engine slower the more runs waited.
+        int wake = Math.max(1, settings.maxConcurrentSteps() - runningAttempts.get());
+        while (wake > 0 && !stopping) {
             String next = waitingForSlot.poll();
             if (next == null) {
                 break;
             }
+            queuedForSlot.remove(next);
             ActiveRun waiting = active.get(next);
             if (waiting != null) {
                 dispatch.execute(() -> advance(waiting));
+                wake--;
             }
         }
     }
