@@ -155,7 +155,8 @@ public class EventCollector implements EventHandler {
             return;
         }
         switch (state) {
-            case "RUNNING" -> {
+            case "PENDING", "RUNNING" -> {
+                // a run's first event: PENDING while no step could start yet (no free slot, a step type missing), else RUNNING
                 if (previous == null) {
                     performance.runStarted(workflow, runId);
                     counter("conflux.runs.started", "workflow", workflow).increment();

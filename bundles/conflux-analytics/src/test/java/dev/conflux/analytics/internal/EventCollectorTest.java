@@ -54,6 +54,17 @@ public class EventCollectorTest {
     }
 
     @Test
+    public void aRunThatWaitsPendingIsStartedOnceWhenItIsStoredNotAgainWhenItRuns() {
+        run("r1", "PENDING", null, null);
+        assertEquals(1.0, registry.get("conflux.runs.active").gauge().value(), 0);
+        run("r1", "RUNNING", "PENDING", null);
+        run("r1", "SUCCEEDED", "RUNNING", 40L);
+        assertEquals(1.0, registry.get("conflux.runs.started").counter().count(), 0);
+        assertEquals(1.0, registry.get("conflux.runs.succeeded").counter().count(), 0);
+        assertEquals(0.0, registry.get("conflux.runs.active").gauge().value(), 0);
+    }
+
+    @Test
     public void aFullQueueDropsAndCountsInsteadOfBlocking() {
         Event event = new Event(ConfluxTopics.WORKFLOW_RUN + "RUNNING", Map.of());
         for (int i = 0; i < EventCollector.QUEUE_CAPACITY + 25; i++) {

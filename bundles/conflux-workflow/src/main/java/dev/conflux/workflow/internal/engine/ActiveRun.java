@@ -28,6 +28,8 @@ final class ActiveRun {
     /** Running attempts by step key. */
     final Map<String, Attempt> running = new HashMap<>();
     ScheduledFuture<?> runTimeout;
+    /** Its row has been written (or is in the journal's hands): later changes are updates. */
+    boolean stored;
     /** State changes decided but not yet committed; committed together, then {@link #afterCommit} runs. */
     final java.util.List<Journal.Write> writes = new java.util.ArrayList<>();
     /** What to do once {@link #writes} are committed: start attempts, publish events. */

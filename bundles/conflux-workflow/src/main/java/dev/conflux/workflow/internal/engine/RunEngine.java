@@ -129,7 +129,8 @@ public final class RunEngine implements AutoCloseable {
                 continue;
             }
             ActiveRun run = new ActiveRun(view.runId(), definition.get(), view.version(), view.inputs(), view.trigger(),
-                    view.createdAt(), view.state() == RunState.PAUSED ? RunState.PAUSED : RunState.RUNNING);
+                    view.createdAt(), view.state());
+            run.stored = true;
             run.failurePhase = stored.failurePhase();
             run.error = view.error();
             restoreSteps(run, stored.steps(), false);
@@ -214,21 +215,25 @@ public final class RunEngine implements AutoCloseable {
                 .orElseThrow(() -> ProblemException.notFound("no workflow '" + workflowId + "' is deployed"));
         InputCheck.check(loaded.definition().inputSchema(), inputs);
         ActiveRun run = new ActiveRun(runId != null ? runId : RunIds.next(), loaded.definition(), loaded.version(),
-                inputs == null ? Map.of() : inputs, trigger == null ? "api" : trigger, Instant.now(), RunState.RUNNING);
+                inputs == null ? Map.of() : inputs, trigger == null ? "api" : trigger, Instant.now(), RunState.PENDING);
         Decided decided;
         synchronized (run) {
-            run.writes.add(store.insertRun(run));
             for (StepDefinition step : run.definition.steps()) {
                 StepRecord record = new StepRecord(step, null, null);
                 run.steps.put(record.key, record); // stored when it first changes state
             }
-            run.afterCommit.add(() -> publishRun(run, null));
             ActiveRun existing = active.putIfAbsent(run.runId, run);
             if (existing != null) {
                 return view(existing); // started meanwhile with the same id
             }
-            // the first steps are decided now and committed with the run itself: one commit, not two
+            // the first steps are decided now and committed with the run itself: one commit, not two. The run is
+            // inserted as it is then: RUNNING when a step started, PENDING when none could (no free slot, a step type
+            // missing), so the usual start costs no extra write for PENDING
             advanceLocked(run);
+            RunState first = run.state == RunState.RUNNING ? RunState.RUNNING : RunState.PENDING;
+            run.writes.add(0, store.insertRun(run));
+            run.afterCommit.add(0, () -> publishRun(run, first, null));
+            run.stored = true;
             decided = take(run);
         }
         Throwable failed = settle(run, decided, runId == null);
@@ -255,8 +260,8 @@ public final class RunEngine implements AutoCloseable {
     public RunView pause(String runId) {
         ActiveRun run = activeOrConflict(runId, "paused");
         synchronized (run) {
-            if (run.state != RunState.RUNNING) {
-                throw ProblemException.conflict("run " + runId + " is " + run.state + "; only a RUNNING run can be paused");
+            if (run.state != RunState.RUNNING && run.state != RunState.PENDING) {
+                throw ProblemException.conflict("run " + runId + " is " + run.state + "; only a PENDING or RUNNING run can be paused");
             }
             RunState before = run.state;
             run.state = RunState.PAUSED;
@@ -272,7 +277,8 @@ public final class RunEngine implements AutoCloseable {
             if (run.state != RunState.PAUSED) {
                 throw ProblemException.conflict("run " + runId + " is " + run.state + "; only a PAUSED run can be resumed");
             }
-            run.state = RunState.RUNNING;
+            // back to where it was: RUNNING once any step has started, PENDING before
+            run.state = run.steps.values().stream().anyMatch(s -> s.startedAt != null) ? RunState.RUNNING : RunState.PENDING;
             commit(List.of(store.updateRun(run))).join();
             publishRun(run, RunState.PAUSED);
         }
@@ -354,6 +360,7 @@ public final class RunEngine implements AutoCloseable {
         if (active.putIfAbsent(runId, run) != null) {
             throw ProblemException.conflict("run " + runId + " is being retried already");
         }
+        run.stored = true;
         List<Journal.Write> writes = new ArrayList<>();
         synchronized (run) {
             List<String> dropped = restoreSteps(run, stored.steps(), true);
@@ -403,6 +410,23 @@ public final class RunEngine implements AutoCloseable {
         }
     }
 
+    /** Whether the run starts steps: PENDING (none has started yet) or RUNNING. */
+    private static boolean advancing(ActiveRun run) {
+        return run.state == RunState.RUNNING || run.state == RunState.PENDING;
+    }
+
+    /** A step of a PENDING run starts: the run is RUNNING from now on. */
+    private void markRunning(ActiveRun run) {
+        if (run.state != RunState.PENDING) {
+            return;
+        }
+        run.state = RunState.RUNNING;
+        if (run.stored) { // else its insert, still to come, stores it RUNNING
+            run.writes.add(store.updateRun(run));
+            run.afterCommit.add(() -> publishRun(run, RunState.RUNNING, RunState.PENDING));
+        }
+    }
+
     /** Decides, in memory, every change that can happen now; {@link #flush} commits them. */
     private void advanceLocked(ActiveRun run) {
         if (run.state == RunState.PAUSED) {
@@ -415,11 +439,11 @@ public final class RunEngine implements AutoCloseable {
             return;
         }
         boolean again = true;
-        while (again && run.state == RunState.RUNNING) {
+        while (again && advancing(run)) {
             again = false;
             List<StepDefinition> phase = run.failurePhase ? run.definition.onFailure() : run.definition.steps();
             boolean progressed = true;
-            while (progressed && run.state == RunState.RUNNING) {
+            while (progressed && advancing(run)) {
                 progressed = false;
                 for (StepDefinition definition : phase) {
                     StepRecord step = run.steps.get(definition.id());
@@ -434,7 +458,7 @@ public final class RunEngine implements AutoCloseable {
                     }
                 }
             }
-            if (run.state == RunState.RUNNING && phase.stream().allMatch(d -> {
+            if (advancing(run) && phase.stream().allMatch(d -> {
                 StepRecord step = run.steps.get(d.id());
                 return step != null && step.state.isFinished();
             })) {
@@ -651,6 +675,7 @@ public final class RunEngine implements AutoCloseable {
         }
         step.state = StepState.RUNNING;
         step.startedAt = Instant.now();
+        markRunning(run);
         run.writes.add(store.saveStep(run.runId, step));
         run.afterCommit.add(() -> publishStep(run, step));
         return true;
@@ -737,6 +762,7 @@ public final class RunEngine implements AutoCloseable {
         int attempt = step.attempt;
         StepType stepType = type.get();
         CancellationSignal signal = new CancellationSignal();
+        markRunning(run);
         run.writes.add(store.saveStep(run.runId, step));
         String workflowId = run.definition.id();
         run.onCommitFailure.add(() -> releaseSlot(workflowId));
@@ -934,7 +960,7 @@ public final class RunEngine implements AutoCloseable {
                 StepRecord step = new StepRecord(definition, null, null);
                 run.steps.put(step.key, step);
             }
-            run.writes.add(store.updateRun(run));
+            saveRun(run);
             return true;
         }
         run.state = failure == null && !run.failurePhase ? RunState.SUCCEEDED : RunState.FAILED;
@@ -944,13 +970,20 @@ public final class RunEngine implements AutoCloseable {
             run.error = failure;
         }
         run.endedAt = Instant.now();
-        run.writes.add(store.updateRun(run));
+        saveRun(run);
         run.afterCommit.add(() -> {
             synchronized (run) {
                 finish(run, before);
             }
         });
         return false;
+    }
+
+    /** Writes the run's row as it is now; a run not inserted yet gets it with its insert. */
+    private void saveRun(ActiveRun run) {
+        if (run.stored) {
+            run.writes.add(store.updateRun(run));
+        }
     }
 
     private void finish(ActiveRun run, RunState before) {
@@ -1220,22 +1253,27 @@ public final class RunEngine implements AutoCloseable {
     }
 
     private void publishRun(ActiveRun run, RunState before) {
+        publishRun(run, run.state, before);
+    }
+
+    /** Publishes a run's transition to {@code state}, decided earlier (the run may have moved on since). */
+    private void publishRun(ActiveRun run, RunState state, RunState before) {
         Map<String, Object> properties = new LinkedHashMap<>();
         properties.put(EventProperties.RUN_ID, run.runId);
         properties.put(EventProperties.WORKFLOW_ID, run.definition.id());
         properties.put(EventProperties.WORKFLOW_VERSION, run.version);
-        properties.put(EventProperties.STATE, run.state.name());
+        properties.put(EventProperties.STATE, state.name());
         if (before != null) {
             properties.put(EventProperties.PREVIOUS_STATE, before.name());
         }
-        if (run.endedAt != null) {
+        if (run.endedAt != null && state.isFinished()) {
             properties.put(EventProperties.DURATION_MS, Duration.between(run.createdAt, run.endedAt).toMillis());
         }
-        if (run.error != null && run.state == RunState.FAILED) {
+        if (run.error != null && state == RunState.FAILED) {
             properties.put(EventProperties.ERROR, run.error);
         }
         properties.put(EventProperties.TIMESTAMP, System.currentTimeMillis());
-        events.publish(ConfluxTopics.runTopic(run.state.name()), properties);
+        events.publish(ConfluxTopics.runTopic(state.name()), properties);
     }
 
     private void publishStep(ActiveRun run, StepRecord step) {

@@ -39,19 +39,23 @@ final class RunStore {
 
     // ---- writes, applied by the journal ----
 
+    /** The run's row as the run is now: usually RUNNING or PENDING, also finished when no step had to run. */
     Journal.Write insertRun(ActiveRun run) {
         String inputs = json(run.inputs);
         String runId = run.runId;
         String workflow = run.definition.id();
         int version = run.version;
         String state = run.state.name();
+        String error = clip(run.error);
         String trigger = run.trigger;
+        boolean failurePhase = run.failurePhase;
         Instant created = run.createdAt;
+        Instant endedAt = run.endedAt;
         return new Journal.Statement() {
             @Override
             public String sql() {
                 return "INSERT INTO wf_run (run_id, workflow_id, version, state, inputs, error, trigger_kind, failure_phase, "
-                        + "created_at, ended_at) VALUES (?, ?, ?, ?, ?, NULL, ?, FALSE, ?, NULL)";
+                        + "created_at, ended_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
             }
 
             @Override
@@ -66,8 +70,11 @@ final class RunStore {
                 s.setInt(3, version);
                 s.setString(4, state);
                 s.setString(5, inputs);
-                s.setString(6, trigger);
-                s.setTimestamp(7, Timestamp.from(created));
+                s.setString(6, error);
+                s.setString(7, trigger);
+                s.setBoolean(8, failurePhase);
+                s.setTimestamp(9, Timestamp.from(created));
+                timestamp(s, 10, endedAt);
             }
         };
     }

@@ -74,13 +74,15 @@ public class PipelineResource {
     @GET
     @Path("status")
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(operationId = "pipelineStatus", summary = "Active runs (RUNNING and PAUSED), or one run with ?runId=")
+    @Operation(operationId = "pipelineStatus", summary = "Active runs (PENDING, RUNNING and PAUSED), or one run with ?runId=")
     public Object status(@QueryParam("runId") String runId) {
         if (runId != null && !runId.isBlank()) {
             return workflows.getRun(runId).orElseThrow(() -> ProblemException.notFound("no run " + runId));
         }
-        List<RunView> active = new ArrayList<>(workflows.listRuns(null, RunState.RUNNING, null, 0, 500).items());
-        active.addAll(workflows.listRuns(null, RunState.PAUSED, null, 0, 500).items());
+        List<RunView> active = new ArrayList<>();
+        for (RunState state : new RunState[] {RunState.PENDING, RunState.RUNNING, RunState.PAUSED}) {
+            active.addAll(workflows.listRuns(null, state, null, 0, 500).items());
+        }
         return Map.of("active", active);
     }
 

@@ -148,7 +148,8 @@ public class WorkflowResource {
         }
         if (cancelRuns) {
             for (dev.conflux.api.workflow.RunState state : new dev.conflux.api.workflow.RunState[] {
-                dev.conflux.api.workflow.RunState.RUNNING, dev.conflux.api.workflow.RunState.PAUSED}) {
+                dev.conflux.api.workflow.RunState.PENDING, dev.conflux.api.workflow.RunState.RUNNING,
+                dev.conflux.api.workflow.RunState.PAUSED}) {
                 for (dev.conflux.api.workflow.RunView run : workflows.listRuns(id, state, null, 0, 500).items()) {
                     try {
                         workflows.cancel(run.runId());

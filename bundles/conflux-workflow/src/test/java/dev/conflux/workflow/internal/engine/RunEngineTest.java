@@ -426,13 +426,48 @@ public class RunEngineTest {
     @Test
     public void aMissingStepTypeMakesTheStepWaitUntilABundleProvidesIt() {
         deploy("id: later\nsteps:\n  - {id: a, type: text-case, with: {text: hi}}\n");
-        String runId = engine.start("later", Map.of(), "api").runId();
-        await(runId, r -> step(r, "a", null).state() == StepState.WAITING_FOR_STEP_TYPE);
+        RunView started = engine.start("later", Map.of(), "api");
+        assertEquals("no step could start: the run is PENDING", RunState.PENDING, started.state());
+        String runId = started.runId();
+        RunView waiting = await(runId, r -> step(r, "a", null).state() == StepState.WAITING_FOR_STEP_TYPE);
+        assertEquals(RunState.PENDING, waiting.state());
         types.put("text-case", step("text-case", ctx -> StepResult.success(String.valueOf(ctx.inputs().get("text")).toUpperCase())));
         engine.stepTypeAdded("text-case");
         RunView done = await(runId, r -> r.state().isFinished());
         assertEquals(RunState.SUCCEEDED, done.state());
         assertEquals("HI", step(done, "a", null).output());
+        assertEquals(List.of("conflux/workflow/run/PENDING", "conflux/workflow/run/RUNNING", "conflux/workflow/run/SUCCEEDED"),
+                topics.stream().filter(t -> t.startsWith("conflux/workflow/run/")).toList());
+    }
+
+    @Test
+    public void aRunIsRunningFromTheStartWhenItsFirstStepCanStart() {
+        deploy("id: quick\nsteps:\n  - {id: a, type: log, with: {message: hi}}\n");
+        RunView started = engine.start("quick", Map.of(), "api");
+        assertEquals(RunState.RUNNING, started.state());
+        await(started.runId(), r -> r.state().isFinished());
+        assertEquals(List.of("conflux/workflow/run/RUNNING", "conflux/workflow/run/SUCCEEDED"),
+                topics.stream().filter(t -> t.startsWith("conflux/workflow/run/")).toList());
+    }
+
+    @Test
+    public void aPendingRunCanBePausedAndIsPendingAgainWhenResumed() {
+        deploy("id: later\nsteps:\n  - {id: a, type: text-case, with: {text: hi}}\n");
+        String runId = engine.start("later", Map.of(), "api").runId();
+        assertEquals(RunState.PAUSED, engine.pause(runId).state());
+        assertEquals(RunState.PENDING, engine.resume(runId).state());
+        assertEquals(RunState.CANCELLED, engine.cancel(runId).state());
+    }
+
+    @Test
+    public void aRunWhoseStepsAreAllSkippedEndsWithoutRunningAndIsStoredOnce() {
+        deploy("id: nothing\nsteps:\n  - {id: a, type: log, when: \"${false}\", with: {message: hi}}\n");
+        RunView started = engine.start("nothing", Map.of(), "api");
+        RunView done = await(started.runId(), r -> r.state().isFinished());
+        assertEquals(RunState.SUCCEEDED, done.state());
+        assertEquals(StepState.SKIPPED, step(done, "a", null).state());
+        assertEquals(List.of("conflux/workflow/run/PENDING", "conflux/workflow/run/SUCCEEDED"),
+                topics.stream().filter(t -> t.startsWith("conflux/workflow/run/")).toList());
     }
 
     @Test
