@@ -560,6 +560,9 @@ public final class RunEngine implements AutoCloseable {
      * right after, instead of waking another thread.
      */
     private void launch(Runnable attempt) {
+        if (stopping) {
+            return; // stored RUNNING: it runs again when the engine starts next
+        }
         Continuation here = continuation.get();
         if (here != null && here.armed && here.next == null) {
             here.next = attempt;
