@@ -53,11 +53,6 @@ final class ConfluxSide {
                 "jdbc:h2:" + folder.resolve("db").toAbsolutePath() + ";WRITE_DELAY=0", "bench", "");
         dataSource.setMaxConnections(32);
         new FlywaySchemaMigrator(dataSource).migrate("workflow", ConfluxSide.class.getClassLoader());
-        if (!System.getProperty("bench.sql", "").isBlank()) {
-            try (var c = dataSource.getConnection(); var st = c.createStatement()) {
-                for (String sql : System.getProperty("bench.sql").split(";")) st.execute(sql);
-            }
-        }
         WorkflowDefinition definition = new DefinitionParser(1 << 20, t -> true).parse(WORKFLOW).definition();
 
         Map<String, CompletableFuture<Void>> done = new ConcurrentHashMap<>();
