@@ -236,7 +236,8 @@ public final class RunEngine implements AutoCloseable {
             run.stored = true;
             decided = take(run);
         }
-        Throwable failed = settle(run, decided, runId == null);
+        // not reported as a change lost from a stored run: nothing of this run was stored, and the caller is told
+        Throwable failed = settle(run, decided, false);
         if (failed != null) {
             if (runId != null) {
                 // the id was stored before: by an earlier call (a child step running again after a crash) or by another
@@ -249,8 +250,8 @@ public final class RunEngine implements AutoCloseable {
                 } catch (java.sql.SQLException unreadable) {
                     failed.addSuppressed(unreadable);
                 }
-                LOG.error("Run {} could not be stored", runId, failed);
             }
+            LOG.error("Run {} of '{}' could not be stored", run.runId, workflowId, failed);
             throw new IllegalStateException("the run could not be stored: " + failed.getMessage(), failed);
         }
         scheduleRunTimeout(run);
