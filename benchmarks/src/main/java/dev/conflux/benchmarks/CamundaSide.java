@@ -59,8 +59,8 @@ final class CamundaSide {
         config.setJdbcMaxActiveConnections(64);
         config.setMetricsEnabled(false);
         DefaultJobExecutor jobs = new DefaultJobExecutor();
-        jobs.setCorePoolSize(8);
-        jobs.setMaxPoolSize(8);
+        jobs.setCorePoolSize(Integer.getInteger("bench.camundaJobThreads", 8));
+        jobs.setMaxPoolSize(Integer.getInteger("bench.camundaJobThreads", 8));
         jobs.setMaxJobsPerAcquisition(32);
         jobs.setWaitTimeInMillis(50);
         jobs.setMaxWait(100);
