@@ -30,6 +30,9 @@ final class RunStore {
 
     static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_ERROR = 4000;
+    /** SQL lists of the states a run ends in, and of the others, as {@link RunState#isFinished} has them. */
+    private static final String FINISHED = states(true);
+    private static final String UNFINISHED = states(false);
 
     private final DataSource dataSource;
 
@@ -208,7 +211,7 @@ final class RunStore {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
-                String old = "SELECT run_id FROM wf_run WHERE state IN ('SUCCEEDED', 'FAILED', 'CANCELLED') AND ended_at < ?";
+                String old = "SELECT run_id FROM wf_run WHERE state IN (" + FINISHED + ") AND ended_at < ?";
                 int runs;
                 for (String table : List.of("wf_log", "wf_step")) {
                     try (PreparedStatement s = c.prepareStatement("DELETE FROM " + table + " WHERE run_id IN (" + old + ")")) {
@@ -217,7 +220,7 @@ final class RunStore {
                     }
                 }
                 try (PreparedStatement s = c.prepareStatement(
-                        "DELETE FROM wf_run WHERE state IN ('SUCCEEDED', 'FAILED', 'CANCELLED') AND ended_at < ?")) {
+                        "DELETE FROM wf_run WHERE state IN (" + FINISHED + ") AND ended_at < ?")) {
                     s.setTimestamp(1, Timestamp.from(before));
                     runs = s.executeUpdate();
                 }
@@ -243,7 +246,7 @@ final class RunStore {
     List<StoredRun> unfinished() throws SQLException {
         List<StoredRun> result = new ArrayList<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
-                RUN_COLUMNS + ", failure_phase FROM wf_run WHERE state IN ('PENDING', 'RUNNING', 'PAUSED') ORDER BY created_at")) {
+                RUN_COLUMNS + ", failure_phase FROM wf_run WHERE state IN (" + UNFINISHED + ") ORDER BY created_at")) {
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     RunView run = run(rs);
@@ -405,6 +408,11 @@ final class RunStore {
         for (int i = 0; i < params.size(); i++) {
             s.setObject(i + 1, params.get(i));
         }
+    }
+
+    private static String states(boolean finished) {
+        return java.util.Arrays.stream(RunState.values()).filter(state -> state.isFinished() == finished)
+                .map(state -> "'" + state.name() + "'").collect(java.util.stream.Collectors.joining(", "));
     }
 
     static String json(Object value) {

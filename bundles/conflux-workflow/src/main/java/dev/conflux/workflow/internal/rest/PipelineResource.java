@@ -80,8 +80,10 @@ public class PipelineResource {
             return workflows.getRun(runId).orElseThrow(() -> ProblemException.notFound("no run " + runId));
         }
         List<RunView> active = new ArrayList<>();
-        for (RunState state : new RunState[] {RunState.PENDING, RunState.RUNNING, RunState.PAUSED}) {
-            active.addAll(workflows.listRuns(null, state, null, 0, 500).items());
+        for (RunState state : RunState.values()) {
+            if (!state.isFinished()) {
+                active.addAll(workflows.listRuns(null, state, null, 0, 500).items());
+            }
         }
         return Map.of("active", active);
     }

@@ -147,10 +147,29 @@ public class WorkflowResource {
             throw notFound(id);
         }
         if (cancelRuns) {
-            for (dev.conflux.api.workflow.RunState state : new dev.conflux.api.workflow.RunState[] {
-                dev.conflux.api.workflow.RunState.PENDING, dev.conflux.api.workflow.RunState.RUNNING,
-                dev.conflux.api.workflow.RunState.PAUSED}) {
+            cancelActiveRuns(id);
+        }
+        return Response.noContent().build();
+    }
+
+    /**
+     * Cancels every run of the workflow that has not finished, page by page until none is left (a
+     * run that ends meanwhile needs nothing; one that cannot be cancelled is not asked twice).
+     */
+    void cancelActiveRuns(String id) {
+        java.util.Set<String> asked = new java.util.HashSet<>();
+        for (dev.conflux.api.workflow.RunState state : dev.conflux.api.workflow.RunState.values()) {
+            if (state.isFinished()) {
+                continue;
+            }
+            boolean more = true;
+            while (more) {
+                more = false;
                 for (dev.conflux.api.workflow.RunView run : workflows.listRuns(id, state, null, 0, 500).items()) {
+                    if (!asked.add(run.runId())) {
+                        continue;
+                    }
+                    more = true;
                     try {
                         workflows.cancel(run.runId());
                     } catch (ProblemException finishedMeanwhile) {
@@ -159,7 +178,6 @@ public class WorkflowResource {
                 }
             }
         }
-        return Response.noContent().build();
     }
 
     private Response deployed(DeployResult result) {
