@@ -118,6 +118,39 @@ public class WorkflowRunsIT extends ConfluxTestSupport {
     }
 
     @Test
+    public void thePipelineNamesStartListPauseAndResumeRunsAndUndeployCancelsThem() throws Exception {
+        deploy("id: pipe\nsteps:\n  - {id: wait, type: delay, with: {duration: 60s}}\n");
+        HttpResponse<String> started = post("/api/v1/pipeline/execute", "application/json", "{\"workflowId\": \"pipe\", \"inputs\": {}}");
+        assertEquals(started.body(), 202, started.statusCode());
+        String runId = JSON.readTree(started.body()).path("runId").asText();
+        String second = JSON.readTree(post("/api/v1/pipeline/execute", "application/json", "{\"workflowId\": \"pipe\"}").body())
+                .path("runId").asText();
+
+        JsonNode active = awaitJson("/api/v1/pipeline/status", s -> s.path("active").toString().contains(second));
+        assertTrue(active.toString(), active.path("active").toString().contains(runId));
+        assertEquals(runId, JSON.readTree(get("/api/v1/pipeline/status?runId=" + runId).body()).path("runId").asText());
+        assertEquals(404, get("/api/v1/pipeline/status?runId=no-such-run").statusCode());
+
+        HttpResponse<String> paused = post("/api/v1/pipeline/pause", "application/json", "{\"runId\": \"" + runId + "\"}");
+        assertEquals(paused.body(), "PAUSED", JSON.readTree(paused.body()).path("state").asText());
+        assertTrue(JSON.readTree(get("/api/v1/pipeline/status").body()).path("active").toString().contains("PAUSED"));
+        HttpResponse<String> resumed = post("/api/v1/pipeline/resume", "application/json", "{\"runId\": \"" + runId + "\"}");
+        assertEquals(resumed.body(), 200, resumed.statusCode());
+        assertEquals(400, post("/api/v1/pipeline/pause", "application/json", "{}").statusCode());
+        assertEquals(400, post("/api/v1/pipeline/execute", "application/json", "{\"inputs\": {}}").statusCode());
+        assertEquals(404, post("/api/v1/pipeline/execute", "application/json", "{\"workflowId\": \"nope\"}").statusCode());
+
+        // undeploying with cancelRuns cancels both, the paused-and-resumed one and the other
+        HttpResponse<String> undeployed = send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(baseUrl() + "/api/v1/workflows/pipe?cancelRuns=true")).DELETE());
+        assertEquals(undeployed.body(), 204, undeployed.statusCode());
+        assertEquals("CANCELLED", awaitRun(runId, r -> r.path("state").asText().equals("CANCELLED")).path("state").asText());
+        assertEquals("CANCELLED", awaitRun(second, r -> r.path("state").asText().equals("CANCELLED")).path("state").asText());
+        String after = get("/api/v1/pipeline/status").body();
+        assertTrue(after, !after.contains(runId) && !after.contains(second));
+    }
+
+    @Test
     public void aRunWaitsWhileItsStepTypeIsUninstalledAndFinishesWhenItReturns() throws Exception {
         Path jar = Paths.get(System.getProperty("conflux.sample.jar"));
         Path deployed = karafBase().resolve("deploy").resolve(jar.getFileName());
