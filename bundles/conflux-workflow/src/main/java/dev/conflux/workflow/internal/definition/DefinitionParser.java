@@ -162,11 +162,13 @@ public final class DefinitionParser {
                 steps = steps(stepsTuple.getValueNode(), "steps", stepNodes, Set.of());
             }
             List<StepDefinition> onFailure = new ArrayList<>();
+            Map<String, Node> failureNodes = new LinkedHashMap<>();
             NodeTuple failureTuple = keys.get("onFailure");
             if (failureTuple != null) {
-                onFailure = steps(failureTuple.getValueNode(), "onFailure", new LinkedHashMap<>(), stepNodes.keySet());
+                onFailure = steps(failureTuple.getValueNode(), "onFailure", failureNodes, stepNodes.keySet());
             }
             cycles(steps, stepNodes, "steps");
+            cycles(onFailure, failureNodes, "onFailure"); // a cycle there would leave a failed run waiting forever
             if (errors.isEmpty()) {
                 reads(steps, "steps", Set.of());
                 Set<String> mainSteps = new LinkedHashSet<>();
@@ -444,8 +446,11 @@ public final class DefinitionParser {
             Duration initial = duration(keys.get("initial"), path + ".initial");
             Duration maxDelay = duration(keys.get("maxDelay"), path + ".maxDelay");
             initial = initial == null ? Duration.ofSeconds(1) : initial;
-            maxDelay = maxDelay == null ? (backoff == RetryPolicy.Backoff.EXPONENTIAL ? Duration.ofMinutes(5) : initial) : maxDelay;
-            if (maxDelay.compareTo(initial) < 0) {
+            if (maxDelay == null) {
+                // exponential backoff grows up to 5 minutes by default, or stays at a longer initial delay
+                Duration ceiling = Duration.ofMinutes(5);
+                maxDelay = backoff == RetryPolicy.Backoff.EXPONENTIAL && ceiling.compareTo(initial) > 0 ? ceiling : initial;
+            } else if (maxDelay.compareTo(initial) < 0) {
                 error(keys.get("maxDelay").getValueNode(), path + ".maxDelay", "maxDelay (" + maxDelay + ") is shorter than initial (" + initial + ")");
             }
             boolean jitter = bool(keys.get("jitter"), path + ".jitter", true);

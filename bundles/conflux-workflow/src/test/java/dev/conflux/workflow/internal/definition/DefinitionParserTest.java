@@ -95,6 +95,38 @@ public class DefinitionParserTest {
     }
 
     @Test
+    public void aCycleAmongOnFailureStepsIsAnError() {
+        DefinitionParser.Result result = parser.parse("""
+                id: failing
+                steps:
+                  - {id: a, type: fail}
+                onFailure:
+                  - {id: x, type: log, needs: [y]}
+                  - {id: y, type: log, needs: [x]}
+                """);
+        assertFalse(result.valid());
+        String all = result.errors().stream().map(ValidationMessage::toString).collect(Collectors.joining("\n"));
+        assertHas(all, "5:5 onFailure: steps form a cycle through 'needs': x -> y -> x; no step of it could ever start");
+    }
+
+    @Test
+    public void anExponentialRetryWithALongInitialDelayAndNoMaxDelayIsValid() {
+        DefinitionParser.Result result = parser.parse("""
+                id: patient
+                steps:
+                  - {id: a, type: log, retry: {backoff: exponential, initial: 10m}}
+                """);
+        assertEquals(List.of(), result.errors());
+        assertEquals(Duration.ofMinutes(10), result.definition().steps().get(0).retry().maxDelay());
+        DefinitionParser.Result shorter = parser.parse("""
+                id: patient
+                steps:
+                  - {id: a, type: log, retry: {backoff: exponential, initial: 10m, maxDelay: 1m}}
+                """);
+        assertEquals("3:78 steps[0].retry.maxDelay: maxDelay (PT1M) is shorter than initial (PT10M)", shorter.errors().get(0).toString());
+    }
+
+    @Test
     public void aMissingStepTypeIsAWarningNotAnError() {
         DefinitionParser.Result result = parser.parse("""
                 id: later
