@@ -733,7 +733,7 @@ public final class RunEngine implements AutoCloseable {
             if (queuedForSlot.add(run.runId)) {
                 waitingForSlot.add(run.runId);
             }
-            if (runningAttempts.get() < settings.maxConcurrentSteps()) {
+            if (slotFree(run.definition.id())) {
                 dispatch.execute(() -> advance(run)); // a slot came free between the try and the queueing
             }
             return false;
@@ -1067,6 +1067,20 @@ public final class RunEngine implements AutoCloseable {
             }
         }
         return true;
+    }
+
+    /**
+     * Whether a slot is free for the workflow now, by the limit that refused it: a step over its
+     * workflow's limit must not be tried again and again while global slots are free (that kept a
+     * dispatch thread busy and its queue growing for as long as the step waited).
+     */
+    private boolean slotFree(String workflowId) {
+        if (runningAttempts.get() >= settings.maxConcurrentSteps()) {
+            return false;
+        }
+        int perWorkflow = settings.maxConcurrentStepsPerWorkflow();
+        AtomicInteger count = perWorkflow > 0 ? runningByWorkflow.get(workflowId) : null;
+        return count == null || count.get() < perWorkflow;
     }
 
     private void releaseSlot(String workflowId) {

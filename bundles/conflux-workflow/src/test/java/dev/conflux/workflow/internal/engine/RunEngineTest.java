@@ -188,6 +188,40 @@ public class RunEngineTest {
     }
 
     @Test
+    public void aStepWaitingForItsWorkflowsSlotDoesNotKeepTheEngineBusy() throws Exception {
+        engine.close();
+        perWorkflowLimit = 1;
+        engine = newEngine();
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        types.put("hold", step("hold", ctx -> {
+            release.await(10, TimeUnit.SECONDS);
+            return StepResult.success(null);
+        }));
+        deploy("id: narrow\nsteps:\n  - {id: a, type: hold}\n  - {id: b, type: hold}\n");
+        String run = engine.start("narrow", Map.of(), "api").runId();
+        await(run, r -> step(r, "a", null).state() == StepState.RUNNING || step(r, "b", null).state() == StepState.RUNNING);
+        // one step holds the workflow's only slot, the other waits for it while 7 global slots are free
+        long before = dispatchCpuNanos();
+        Thread.sleep(500);
+        long spent = dispatchCpuNanos() - before;
+        release.countDown();
+        assertEquals(RunState.SUCCEEDED, await(run, r -> r.state().isFinished()).state());
+        assertTrue("the dispatch threads used " + spent / 1_000_000 + " ms of CPU in 500 ms of waiting", spent < 100_000_000L);
+    }
+
+    /** CPU time of the engine's dispatch threads so far. */
+    private static long dispatchCpuNanos() {
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        long total = 0;
+        for (java.lang.management.ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (info != null && info.getThreadName().startsWith("conflux-workflow-dispatch")) {
+                total += Math.max(0, threads.getThreadCpuTime(info.getThreadId()));
+            }
+        }
+        return total;
+    }
+
+    @Test
     public void retriesWithBackoffUntilTheStepSucceedsOrTheRetriesRunOut() {
         AtomicInteger calls = new AtomicInteger();
         List<Integer> attempts = Collections.synchronizedList(new ArrayList<>());
