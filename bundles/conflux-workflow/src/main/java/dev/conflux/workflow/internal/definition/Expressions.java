@@ -23,7 +23,9 @@ import org.apache.commons.jexl3.introspection.JexlPermissions;
  * property and index access ({@code steps['check-line'].output}), arithmetic, comparison, logic,
  * the ternary, string and collection literals, and the functions {@code size()} and {@code empty()}.
  * Evaluation time is bounded by the expression's length, itself limited to
- * {@value #MAX_LENGTH} characters.
+ * {@value #MAX_LENGTH} characters, except for one operator: a regular expression match
+ * ({@code =~}, {@code !~}) can backtrack for hours on a crafted pattern or input, so a match that
+ * takes longer than {@value #MATCH_MILLIS} ms fails the expression.
  *
  * <p>A string that is exactly one {@code ${...}} evaluates to the expression's value with its type
  * (a list stays a list); any other string is a template whose expressions are interpolated.
@@ -36,7 +38,11 @@ public final class Expressions {
     /** Longest expression text accepted. */
     public static final int MAX_LENGTH = 4_000;
 
+    /** Longest time a regular expression match may take. */
+    public static final long MATCH_MILLIS = 100;
+
     private static final JexlEngine JEXL = new JexlBuilder()
+            .arithmetic(new BoundedArithmetic(true, null, Integer.MIN_VALUE))
             .features(new JexlFeatures()
                     .loops(false).lambda(false).thinArrow(false).fatArrow(false)
                     .newInstance(false).methodCall(false)
@@ -44,7 +50,6 @@ public final class Expressions {
                     .localVar(false).script(false).annotation(false)
                     .pragma(false).importPragma(false).namespacePragma(false).register(false))
             .permissions(JexlPermissions.RESTRICTED)
-            .strict(true)
             .silent(false)
             .safe(false)
             .cache(1024)
@@ -110,7 +115,7 @@ public final class Expressions {
     public static Object evaluate(String text, Map<String, Object> variables) {
         try {
             return plain(TEMPLATES.createExpression(text).evaluate(new MapContext(new LinkedHashMap<>(variables))));
-        } catch (JexlException e) {
+        } catch (JexlException | IllegalArgumentException e) {
             throw new IllegalArgumentException(describe(e), e);
         }
     }
@@ -146,8 +151,70 @@ public final class Expressions {
         return tree;
     }
 
+    /** JEXL's arithmetic, with regular expression matches bounded in time. */
+    static final class BoundedArithmetic extends org.apache.commons.jexl3.JexlArithmetic {
+
+        BoundedArithmetic(boolean strict, java.math.MathContext context, int scale) {
+            super(strict, context, scale);
+        }
+
+        @Override
+        protected org.apache.commons.jexl3.JexlArithmetic createWithOptions(boolean strict, java.math.MathContext context, int scale) {
+            return new BoundedArithmetic(strict, context, scale);
+        }
+
+        @Override
+        public Boolean contains(Object container, Object value) {
+            if (value != null && (container instanceof CharSequence || container instanceof java.util.regex.Pattern)) {
+                java.util.regex.Pattern pattern = container instanceof java.util.regex.Pattern p ? p
+                        : java.util.regex.Pattern.compile(container.toString());
+                long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(MATCH_MILLIS);
+                return pattern.matcher(new Timed(value.toString(), deadline)).matches();
+            }
+            return super.contains(container, value);
+        }
+    }
+
+    /** Text that stops a regular expression reading it once its deadline has passed. */
+    private record Timed(String text, long deadline) implements CharSequence {
+
+        @Override
+        public char charAt(int index) {
+            if (System.nanoTime() > deadline) {
+                throw new MatchTimedOut();
+            }
+            return text.charAt(index);
+        }
+
+        @Override
+        public int length() {
+            return text.length();
+        }
+
+        @Override
+        public CharSequence subSequence(int start, int end) {
+            return new Timed(text.substring(start, end), deadline);
+        }
+
+        @Override
+        public String toString() {
+            return text;
+        }
+    }
+
+    private static final class MatchTimedOut extends IllegalArgumentException {
+        MatchTimedOut() {
+            super("a regular expression match took longer than " + MATCH_MILLIS + " ms");
+        }
+    }
+
     /** JEXL's messages start with an internal location ("...JexlEngine@1:3"); people want the problem. */
     private static String describe(Exception e) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof MatchTimedOut || c instanceof java.util.regex.PatternSyntaxException) {
+                return "expression error: " + c.getMessage().replace('\n', ' ').trim();
+            }
+        }
         Throwable cause = e;
         while (cause.getCause() instanceof JexlException && cause.getCause() != cause) {
             cause = cause.getCause();

@@ -78,4 +78,20 @@ public class ExpressionsTest {
     public void overlongExpressionsAreRefused() {
         assertFalse(Expressions.check("${" + "1 + ".repeat(2000) + "1}").isEmpty());
     }
+
+    @Test(timeout = 10_000) // unbounded, the match below backtracks for far longer
+    public void aRegularExpressionMatchIsBoundedInTime() {
+        assertEquals(true, Expressions.evaluate("${'abc' =~ 'a.c'}", Map.of()));
+        assertEquals(true, Expressions.evaluate("${'abc' !~ 'x+'}", Map.of()));
+        String text = "a".repeat(40) + "!";
+        long start = System.nanoTime();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Expressions.evaluate("${inputs.text =~ '(.*a){20}'}", Map.of("inputs", Map.of("text", text))));
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        assertEquals("expression error: a regular expression match took longer than 100 ms", e.getMessage());
+        assertTrue("gave up after " + millis + " ms", millis < 2_000);
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+                () -> Expressions.evaluate("${'x' =~ '('}", Map.of()));
+        assertTrue(bad.getMessage(), bad.getMessage().startsWith("expression error: Unclosed group"));
+    }
 }
