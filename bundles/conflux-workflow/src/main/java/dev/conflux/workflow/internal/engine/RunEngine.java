@@ -1162,6 +1162,7 @@ public final class RunEngine implements AutoCloseable {
                 }
             }
         }
+        restoreItems(run);
         for (StepRecord step : run.steps.values()) {
             // an attempt that was running when the engine stopped runs again (at least once)
             if (step.state == StepState.RUNNING && step.itemKeys == null) {
@@ -1169,6 +1170,68 @@ public final class RunEngine implements AutoCloseable {
             }
         }
         return dropped;
+    }
+
+    /**
+     * Gives an unfinished foreach step all its items back, each with its value. Items are stored
+     * when they first change state, so after a crash only some have rows, and no row holds the
+     * value an item runs with; the list is evaluated again from what it reads (the run's inputs and
+     * the finished steps it needs, all stored), and the stored rows are applied to their items.
+     */
+    private void restoreItems(ActiveRun run) {
+        Map<String, List<StepRecord>> rebuilt = new LinkedHashMap<>();
+        for (StepRecord step : run.steps.values()) {
+            if (step.item != null || step.itemKeys == null || step.state.isFinished() || step.definition.foreach() == null) {
+                continue;
+            }
+            Object list;
+            try {
+                list = Expressions.evaluate(step.definition.foreach(), variables(run, null));
+            } catch (IllegalArgumentException e) {
+                list = null;
+            }
+            if (!(list instanceof List<?> values) || values.size() < step.itemKeys.size()) {
+                LOG.warn("Run {} step {}: its foreach list cannot be evaluated again ({}); only its {} stored items continue",
+                        run.runId, step.key, list == null ? "an error" : "it changed", step.itemKeys.size());
+                continue;
+            }
+            List<StepRecord> items = new ArrayList<>();
+            for (int i = 0; i < values.size(); i++) {
+                StepRecord item = new StepRecord(step.definition, i, values.get(i));
+                StepRecord stored = run.steps.get(item.key);
+                if (stored != null && stored.stored) {
+                    item.stored = true;
+                    item.state = stored.state;
+                    item.attempt = stored.attempt;
+                    item.output = stored.output;
+                    item.error = stored.error;
+                    item.startedAt = stored.startedAt;
+                    item.endedAt = stored.endedAt;
+                    item.dueAt = stored.dueAt;
+                    item.resumeState = stored.resumeState;
+                }
+                items.add(item);
+            }
+            rebuilt.put(step.key, items);
+        }
+        if (rebuilt.isEmpty()) {
+            return;
+        }
+        // the same order as when the run was live: each foreach step followed by its items
+        List<StepRecord> order = new ArrayList<>();
+        for (StepRecord step : run.steps.values()) {
+            if (step.item != null && rebuilt.containsKey(step.definition.id())) {
+                continue;
+            }
+            order.add(step);
+            List<StepRecord> items = rebuilt.get(step.key);
+            if (items != null) {
+                order.addAll(items);
+                step.itemKeys = new ArrayList<>(items.stream().map(item -> item.key).toList());
+            }
+        }
+        run.steps.clear();
+        order.forEach(step -> run.steps.put(step.key, step));
     }
 
     private static void apply(StepRecord step, RunStore.StepRow row) {

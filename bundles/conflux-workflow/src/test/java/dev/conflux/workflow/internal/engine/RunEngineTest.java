@@ -276,6 +276,33 @@ public class RunEngineTest {
     }
 
     @Test
+    public void aForeachCutShortByACrashRunsEveryItemWithItsValueAfterTheRestart() throws Exception {
+        java.util.concurrent.CountDownLatch secondStarted = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean hold = new java.util.concurrent.atomic.AtomicBoolean(true);
+        List<Object> seen = Collections.synchronizedList(new ArrayList<>());
+        types.put("greet", step("greet", ctx -> {
+            seen.add(ctx.inputs().get("name"));
+            if (hold.get() && "bo".equals(ctx.inputs().get("name"))) {
+                secondStarted.countDown();
+                Thread.sleep(30_000); // the engine stops (and interrupts it) meanwhile
+            }
+            return StepResult.success("hi " + ctx.inputs().get("name"));
+        }));
+        deploy("id: greetings\nsteps:\n  - {id: each, type: greet, foreach: \"${inputs.names}\", concurrency: 1,"
+                + " with: {name: \"${item}\"}}\n");
+        String runId = engine.start("greetings", Map.of("names", List.of("al", "bo", "cy", "di")), "api").runId();
+        assertTrue(secondStarted.await(10, TimeUnit.SECONDS));
+        engine.close(); // as a crash leaves it: item 0 done, item 1 RUNNING, items 2 and 3 never stored
+        hold.set(false);
+        engine = newEngine();
+        engine.recover();
+        RunView done = await(runId, r -> r.state().isFinished());
+        assertEquals(done.error(), RunState.SUCCEEDED, done.state());
+        assertEquals(List.of("hi al", "hi bo", "hi cy", "hi di"), step(done, "each", null).output());
+        assertEquals("only the item that was running ran again", List.of("al", "bo", "bo", "cy", "di"), seen);
+    }
+
+    @Test
     public void waitingStepsHoldNoSlotSoManyMoreRunsThanTheLimitCanWaitAtOnce() {
         // the engine runs 8 attempts at once; 40 runs each wait 500 ms in a delay step
         deploy("id: nap\nsteps:\n  - {id: wait, type: delay, with: {duration: 500ms}}\n  - {id: after, type: log, needs: [wait], with: {message: awake}}\n");
