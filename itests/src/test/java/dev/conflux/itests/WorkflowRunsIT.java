@@ -133,7 +133,10 @@ public class WorkflowRunsIT extends ConfluxTestSupport {
 
         HttpResponse<String> paused = post("/api/v1/pipeline/pause", "application/json", "{\"runId\": \"" + runId + "\"}");
         assertEquals(paused.body(), "PAUSED", JSON.readTree(paused.body()).path("state").asText());
-        assertTrue(JSON.readTree(get("/api/v1/pipeline/status").body()).path("active").toString().contains("PAUSED"));
+        JsonNode withPaused = JSON.readTree(get("/api/v1/pipeline/status").body());
+        assertTrue(withPaused.toString(), withPaused.path("active").toString().contains("PAUSED"));
+        assertEquals(withPaused.toString(), 1, withPaused.path("counts").path("PAUSED").asInt());
+        assertTrue(withPaused.toString(), withPaused.path("counts").path("RUNNING").asInt() + withPaused.path("counts").path("PENDING").asInt() >= 1);
         HttpResponse<String> resumed = post("/api/v1/pipeline/resume", "application/json", "{\"runId\": \"" + runId + "\"}");
         assertEquals(resumed.body(), 200, resumed.statusCode());
         assertEquals(400, post("/api/v1/pipeline/pause", "application/json", "{}").statusCode());

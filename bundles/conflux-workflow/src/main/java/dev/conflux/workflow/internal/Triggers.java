@@ -73,8 +73,14 @@ public class Triggers {
             return thread;
         });
         definitions.onChange(listener);
-        for (var summary : workflows.list(0, 500).items()) {
-            refresh(summary.id());
+        // every deployed workflow, page by page: the first page alone left the triggers of the others unarmed
+        for (int offset = 0;; ) {
+            var page = workflows.list(offset, 500);
+            page.items().forEach(summary -> refresh(summary.id()));
+            offset += page.items().size();
+            if (page.items().isEmpty() || offset >= page.total()) {
+                break;
+            }
         }
     }
 

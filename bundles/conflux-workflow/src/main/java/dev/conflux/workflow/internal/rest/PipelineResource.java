@@ -48,6 +48,9 @@ public class PipelineResource {
     public record RunRef(@JsonProperty("runId") String runId) {
     }
 
+    /** Runs listed per state; /runs pages through all of them. */
+    private static final int MOST_PER_STATE = 500;
+
     private final WorkflowService workflows;
 
     @Context
@@ -74,18 +77,23 @@ public class PipelineResource {
     @GET
     @Path("status")
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(operationId = "pipelineStatus", summary = "Active runs (PENDING, RUNNING and PAUSED), or one run with ?runId=")
+    @Operation(operationId = "pipelineStatus", summary = "Active runs (PENDING, RUNNING and PAUSED; the newest "
+            + MOST_PER_STATE + " of each, with how many there are of each in 'counts'), or one run with ?runId=")
     public Object status(@QueryParam("runId") String runId) {
         if (runId != null && !runId.isBlank()) {
             return workflows.getRun(runId).orElseThrow(() -> ProblemException.notFound("no run " + runId));
         }
         List<RunView> active = new ArrayList<>();
+        Map<String, Long> counts = new java.util.LinkedHashMap<>();
         for (RunState state : RunState.values()) {
             if (!state.isFinished()) {
-                active.addAll(workflows.listRuns(null, state, null, 0, 500).items());
+                var page = workflows.listRuns(null, state, null, 0, MOST_PER_STATE);
+                active.addAll(page.items());
+                counts.put(state.name(), page.total());
             }
         }
-        return Map.of("active", active);
+        // the list holds the newest of each state; the counts say how many there are in all
+        return Map.of("active", active, "counts", counts);
     }
 
     @POST
