@@ -126,6 +126,8 @@ public final class DefinitionParser {
         final List<ValidationMessage> errors = new ArrayList<>();
         final List<ValidationMessage> warnings = new ArrayList<>();
         int nodes;
+        /** Nodes {@link #expressionsIn} has looked at, within the same bound. */
+        int checked;
 
         void error(Node node, String path, String message) {
             errors.add(at(node, path, message));
@@ -476,6 +478,9 @@ public final class DefinitionParser {
         }
 
         void expressionsIn(Node node, String path) {
+            if (++checked > MAX_NODES) {
+                return; // toJava has reported the document as too large; aliases could make this walk endless
+            }
             if (node instanceof ScalarNode scalar && Tag.STR.equals(scalar.getTag()) && Expressions.isTemplate(scalar.getValue())) {
                 for (String problem : Expressions.check(scalar.getValue())) {
                     error(node, path, problem);

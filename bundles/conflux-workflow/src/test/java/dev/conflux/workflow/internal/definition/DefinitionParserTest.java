@@ -185,6 +185,20 @@ public class DefinitionParserTest {
         assertFirst(parser.parse("id: a\nid: b\nsteps: []\n"), "2:1", "'id' is given twice");
     }
 
+    @Test(timeout = 20_000)
+    public void aliasesCannotMultiplyTheExpressionsToCheck() {
+        // 48 aliases (under YAML's limit of 50) that double a list of 10 bad expressions 24 times: 167 million of them
+        StringBuilder with = new StringBuilder("{a0: &a0 [" + String.join(", ", java.util.Collections.nCopies(10, "'${x}'")) + "]");
+        for (int i = 1; i < 25; i++) {
+            with.append(", a").append(i).append(": &a").append(i).append(" [*a").append(i - 1).append(", *a").append(i - 1).append("]");
+        }
+        with.append("}");
+        DefinitionParser.Result result = parser.parse("id: doubling\nsteps:\n  - {id: s, type: log, with: " + with + "}\n");
+        assertFalse(result.valid());
+        assertTrue(result.errors().size() + " errors", result.errors().size() <= 100_001);
+        assertTrue(result.errors().stream().anyMatch(e -> e.message().contains("expands to more than 100000 values")));
+    }
+
     @Test
     public void hostileDocumentsAreRefusedQuickly() {
         StringBuilder laughs = new StringBuilder("id: lol\na0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
