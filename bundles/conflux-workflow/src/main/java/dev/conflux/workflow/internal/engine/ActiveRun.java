@@ -18,6 +18,8 @@ final class ActiveRun {
     final Map<String, Object> inputs;
     final String trigger;
     final Instant createdAt;
+    /** When the run's timeout starts counting: its creation, or its latest retry. */
+    Instant timeoutFrom;
     RunState state;
     String error;
     Instant endedAt;

@@ -133,6 +133,7 @@ public final class RunEngine implements AutoCloseable {
             run.stored = true;
             run.failurePhase = stored.failurePhase();
             run.error = view.error();
+            run.timeoutFrom = stored.retriedAt() != null ? stored.retriedAt() : view.createdAt();
             restoreSteps(run, stored.steps(), false);
             active.put(run.runId, run);
             scheduleRunTimeout(run);
@@ -362,7 +363,9 @@ public final class RunEngine implements AutoCloseable {
             throw ProblemException.conflict("run " + runId + " is being retried already");
         }
         run.stored = true;
+        run.timeoutFrom = Instant.now(); // a retried run has its whole timeout again
         List<Journal.Write> writes = new ArrayList<>();
+        writes.add(store.retried(run.runId, run.timeoutFrom));
         synchronized (run) {
             List<String> dropped = restoreSteps(run, stored.steps(), true);
             if (!dropped.isEmpty()) {
@@ -1004,7 +1007,8 @@ public final class RunEngine implements AutoCloseable {
         if (timeout == null) {
             return;
         }
-        long left = Duration.between(Instant.now(), run.createdAt.plus(timeout)).toMillis();
+        Instant from = run.timeoutFrom != null ? run.timeoutFrom : run.createdAt;
+        long left = Duration.between(Instant.now(), from.plus(timeout)).toMillis();
         run.runTimeout = timers.schedule(() -> dispatch.execute(() -> timeOut(run, timeout)), Math.max(0, left), TimeUnit.MILLISECONDS);
     }
 
@@ -1153,6 +1157,8 @@ public final class RunEngine implements AutoCloseable {
             }
             for (StepRecord step : run.steps.values()) {
                 if (step.state != StepState.SUCCEEDED) {
+                    // a retried step starts again at attempt 1, with its whole retry policy
+                    step.attempt = 0;
                     step.state = StepState.PENDING;
                     step.error = null;
                     step.endedAt = null;

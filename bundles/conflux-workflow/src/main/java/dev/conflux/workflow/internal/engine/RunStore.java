@@ -178,6 +178,17 @@ final class RunStore {
         };
     }
 
+    /** Records that a run was retried now: its timeout counts from here. */
+    Journal.Write retried(String runId, Instant at) {
+        return c -> {
+            try (PreparedStatement s = c.prepareStatement("UPDATE wf_run SET retried_at = ? WHERE run_id = ?")) {
+                s.setTimestamp(1, Timestamp.from(at));
+                s.setString(2, runId);
+                s.executeUpdate();
+            }
+        };
+    }
+
     Journal.Write deleteSteps(String runId, List<String> keys) {
         List<String> copy = List.copyOf(keys);
         return c -> {
@@ -236,7 +247,8 @@ final class RunStore {
     // ---- reads ----
 
     /** A stored run that has not finished, with its step rows, for recovery. */
-    record StoredRun(RunView run, boolean failurePhase, List<StepRow> steps) {
+    /** @param retriedAt when the run was last retried, or null */
+    record StoredRun(RunView run, boolean failurePhase, Instant retriedAt, List<StepRow> steps) {
     }
 
     record StepRow(String key, String stepId, Integer item, StepState state, int attempt, Object output, String error,
@@ -246,16 +258,16 @@ final class RunStore {
     List<StoredRun> unfinished() throws SQLException {
         List<StoredRun> result = new ArrayList<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
-                RUN_COLUMNS + ", failure_phase FROM wf_run WHERE state IN (" + UNFINISHED + ") ORDER BY created_at")) {
+                RUN_COLUMNS + ", failure_phase, retried_at FROM wf_run WHERE state IN (" + UNFINISHED + ") ORDER BY created_at")) {
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     RunView run = run(rs);
-                    result.add(new StoredRun(run, rs.getBoolean("failure_phase"), List.of()));
+                    result.add(new StoredRun(run, rs.getBoolean("failure_phase"), instant(rs.getTimestamp("retried_at")), List.of()));
                 }
             }
             List<StoredRun> withSteps = new ArrayList<>();
             for (StoredRun stored : result) {
-                withSteps.add(new StoredRun(stored.run(), stored.failurePhase(), stepRows(c, stored.run().runId())));
+                withSteps.add(new StoredRun(stored.run(), stored.failurePhase(), stored.retriedAt(), stepRows(c, stored.run().runId())));
             }
             return withSteps;
         }
@@ -264,13 +276,14 @@ final class RunStore {
     /** Any run with its step rows (to retry a finished one), or empty. */
     Optional<StoredRun> stored(String runId) throws SQLException {
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
-                RUN_COLUMNS + ", failure_phase FROM wf_run WHERE run_id = ?")) {
+                RUN_COLUMNS + ", failure_phase, retried_at FROM wf_run WHERE run_id = ?")) {
             s.setString(1, runId);
             try (ResultSet rs = s.executeQuery()) {
                 if (!rs.next()) {
                     return Optional.empty();
                 }
-                return Optional.of(new StoredRun(run(rs), rs.getBoolean("failure_phase"), stepRows(c, runId)));
+                return Optional.of(new StoredRun(run(rs), rs.getBoolean("failure_phase"), instant(rs.getTimestamp("retried_at")),
+                        stepRows(c, runId)));
             }
         }
     }

@@ -89,7 +89,14 @@ public class ChildWorkflowStep implements StepType, EventHandler {
             map.forEach((k, v) -> inputs.put(String.valueOf(k), v));
             try {
                 RunView child = workflows.startChild(id, inputs, childId);
-                context.logger().info("child run " + child.runId() + " of " + id);
+                if (context.attempt() == 1 && (child.state() == RunState.FAILED || child.state() == RunState.CANCELLED)) {
+                    // the child exists at a first attempt only when this run was retried (its steps start again at
+                    // attempt 1; after a crash a step runs again with the next number): the child is retried with it
+                    child = workflows.retry(childId);
+                    context.logger().info("child run " + child.runId() + " of " + id + " retried");
+                } else {
+                    context.logger().info("child run " + child.runId() + " of " + id);
+                }
             } catch (ProblemException e) {
                 return StepResult.permanentFailure("cannot start workflow '" + id + "': " + e.getMessage());
             }

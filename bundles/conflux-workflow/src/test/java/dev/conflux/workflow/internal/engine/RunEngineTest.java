@@ -480,8 +480,53 @@ public class RunEngineTest {
         assertNull(done.error());
         assertEquals("a succeeded before, so it did not run again", 1, firstRuns.get());
         assertTrue(done.steps().stream().noneMatch(s -> s.stepId().equals("alert")));
-        assertEquals(2, step(done, "b", null).attempt());
+        assertEquals("a retried step starts again at attempt 1", 1, step(done, "b", null).attempt());
         assertEquals(409, assertThrows(ProblemException.class, () -> engine.retry(runId)).problem().status());
+    }
+
+    @Test
+    public void aRetriedRunHasItsStepsRetriesAndItsTimeoutAgain() throws Exception {
+        List<Integer> attempts = Collections.synchronizedList(new ArrayList<>());
+        types.put("third-time", step("third-time", ctx -> {
+            attempts.add(ctx.attempt());
+            return ctx.attempt() < 3 ? StepResult.retryableFailure("not yet") : StepResult.success("ok");
+        }));
+        types.put("never", step("never", ctx -> StepResult.retryableFailure("down")));
+        deploy("id: patient\ntimeout: 1s\nsteps:\n  - {id: a, type: never, retry: {max: 2, initial: 10ms, jitter: false}}\n");
+        String runId = engine.start("patient", Map.of(), "api").runId();
+        assertEquals(RunState.FAILED, await(runId, r -> r.state().isFinished()).state());
+        Thread.sleep(1_100); // past the run's timeout, counted from its start
+        types.put("never", types.get("third-time"));
+        engine.retry(runId);
+        RunView done = await(runId, r -> r.state().isFinished());
+        assertEquals(done.error(), RunState.SUCCEEDED, done.state());
+        assertEquals("the retried step had its 2 retries again", List.of(1, 2, 3), attempts);
+    }
+
+    @Test
+    public void aRetriedRunsTimeoutCountsFromTheRetryAlsoAfterARestart() throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean healthy = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.CountDownLatch retriedStepStarted = new java.util.concurrent.CountDownLatch(1);
+        types.put("slow-when-healthy", step("slow-when-healthy", ctx -> {
+            if (!healthy.get()) {
+                return StepResult.permanentFailure("down");
+            }
+            retriedStepStarted.countDown();
+            Thread.sleep(300);
+            return StepResult.success("ok");
+        }));
+        deploy("id: bounded-retry\ntimeout: 1500ms\nsteps:\n  - {id: a, type: slow-when-healthy}\n");
+        String runId = engine.start("bounded-retry", Map.of(), "api").runId();
+        assertEquals(RunState.FAILED, await(runId, r -> r.state().isFinished()).state());
+        Thread.sleep(1_600);
+        healthy.set(true);
+        engine.retry(runId);
+        assertTrue(retriedStepStarted.await(5, TimeUnit.SECONDS));
+        engine.close(); // the retried step was running
+        engine = newEngine();
+        engine.recover();
+        RunView done = await(runId, r -> r.state().isFinished());
+        assertEquals(done.error(), RunState.SUCCEEDED, done.state());
     }
 
     @Test
