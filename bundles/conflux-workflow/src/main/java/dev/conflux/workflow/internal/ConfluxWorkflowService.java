@@ -13,6 +13,7 @@ import javax.sql.DataSource;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -68,13 +69,26 @@ public class ConfluxWorkflowService implements WorkflowService {
             public Optional<dev.conflux.workflow.internal.definition.WorkflowDefinition> version(String workflowId, int version) {
                 return definitions.version(workflowId, version);
             }
-        }, stepTypes::find, this::publish, new RunEngine.Settings(config.maxConcurrentSteps(), config.maxConcurrentStepsPerWorkflow(),
-                Duration.ofSeconds(config.stepTypeWaitLimitSeconds())));
+        }, stepTypes::find, this::publish, settings(config));
         this.runs = new RunQueries(dataSource);
         this.stepTypeListener = engine::stepTypeAdded;
         stepTypes.onAdded(stepTypeListener);
         engine.recover();
         engine.purgeEvery(Duration.ofDays(config.keepFinishedRunsDays()));
+    }
+
+    /** A changed configuration applies to the running engine: runs and their steps go on. */
+    @Modified
+    void modified(WorkflowConfig config) {
+        engine.apply(settings(config));
+        engine.purgeEvery(Duration.ofDays(config.keepFinishedRunsDays()));
+        LOG.info("Workflow engine limits now: {} concurrent steps, {} per workflow (0: no limit), step types awaited {} s",
+                config.maxConcurrentSteps(), config.maxConcurrentStepsPerWorkflow(), config.stepTypeWaitLimitSeconds());
+    }
+
+    private static RunEngine.Settings settings(WorkflowConfig config) {
+        return new RunEngine.Settings(config.maxConcurrentSteps(), config.maxConcurrentStepsPerWorkflow(),
+                Duration.ofSeconds(config.stepTypeWaitLimitSeconds()));
     }
 
     @Deactivate

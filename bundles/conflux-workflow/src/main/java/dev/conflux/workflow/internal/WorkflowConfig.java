@@ -16,12 +16,12 @@ public @interface WorkflowConfig {
 
     @AttributeDefinition(name = "Concurrent steps",
             description = "Step attempts that may run at once across all runs; more wait for a free worker. "
-                    + "Changing it restarts the engine, which continues every unfinished run.", min = "1", max = "4096")
+                    + "A change applies at once: nothing restarts, and attempts over a lowered limit finish.", min = "1", max = "4096")
     int maxConcurrentSteps() default 64;
 
     @AttributeDefinition(name = "Concurrent steps per workflow",
             description = "Step attempts of one workflow's runs that may run at once; 0 leaves only the global limit. "
-                    + "Changing it restarts the engine, which continues every unfinished run.", min = "0", max = "4096")
+                    + "A change applies at once: nothing restarts, and attempts over a lowered limit finish.", min = "0", max = "4096")
     int maxConcurrentStepsPerWorkflow() default 0;
 
     @AttributeDefinition(name = "Step type wait limit",

@@ -78,7 +78,10 @@ public final class RunEngine implements AutoCloseable {
     private final Definitions definitions;
     private final Function<String, Optional<StepType>> stepTypes;
     private final Events events;
-    private final Settings settings;
+    private volatile Settings settings;
+    /** How long finished runs are kept; zero or less keeps them. */
+    private volatile Duration keep = Duration.ZERO;
+    private boolean purging;
     private final Map<String, ActiveRun> active = new ConcurrentHashMap<>();
     /** Runs with a step that found no free slot, in the order they asked; each run at most once. */
     private final ConcurrentLinkedQueue<String> waitingForSlot = new ConcurrentLinkedQueue<>();
@@ -146,21 +149,47 @@ public final class RunEngine implements AutoCloseable {
         return recovered;
     }
 
-    /** Purges finished runs older than {@code keep}, now and then every hour. */
-    public void purgeEvery(Duration keep) {
-        if (keep.isZero() || keep.isNegative()) {
+    /** Purges finished runs older than {@code keep}, now and then every hour; called again, it changes how long. */
+    public synchronized void purgeEvery(Duration keep) {
+        this.keep = keep;
+        if (purging) {
             return;
         }
+        purging = true;
         timers.scheduleWithFixedDelay(() -> {
+            Duration kept = this.keep;
+            if (kept.isZero() || kept.isNegative()) {
+                return;
+            }
             try {
-                int purged = store.purge(Instant.now().minus(keep));
+                int purged = store.purge(Instant.now().minus(kept));
                 if (purged > 0) {
-                    LOG.info("Purged {} finished run(s) older than {} days", purged, keep.toDays());
+                    LOG.info("Purged {} finished run(s) older than {} days", purged, kept.toDays());
                 }
             } catch (java.sql.SQLException | RuntimeException e) {
                 LOG.warn("Purging old runs failed; trying again in an hour", e);
             }
         }, 1, 3600, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Applies new limits to the running engine: nothing restarts and no attempt is stopped. Attempts
+     * over a lowered limit finish; raised limits start waiting steps at once.
+     */
+    public void apply(Settings changed) {
+        Settings before = settings;
+        settings = changed;
+        if (workers instanceof java.util.concurrent.ThreadPoolExecutor pool && changed.maxConcurrentSteps() != before.maxConcurrentSteps()) {
+            int size = Math.max(1, changed.maxConcurrentSteps());
+            if (size > pool.getMaximumPoolSize()) {
+                pool.setMaximumPoolSize(size);
+                pool.setCorePoolSize(size);
+            } else {
+                pool.setCorePoolSize(size);
+                pool.setMaximumPoolSize(size);
+            }
+        }
+        wakeWaitingForSlot(); // a raised limit has room for them now; a lowered one queues them again
     }
 
     @Override
@@ -1061,14 +1090,13 @@ public final class RunEngine implements AutoCloseable {
                 break;
             }
         }
+        // counted with or without a limit per workflow: the limit can be set while attempts run
         int perWorkflow = settings.maxConcurrentStepsPerWorkflow();
-        if (perWorkflow > 0) {
-            AtomicInteger count = runningByWorkflow.computeIfAbsent(workflowId, id -> new AtomicInteger());
-            if (count.incrementAndGet() > perWorkflow) {
-                count.decrementAndGet();
-                runningAttempts.decrementAndGet();
-                return false;
-            }
+        AtomicInteger count = runningByWorkflow.computeIfAbsent(workflowId, id -> new AtomicInteger());
+        if (count.incrementAndGet() > perWorkflow && perWorkflow > 0) {
+            count.decrementAndGet();
+            runningAttempts.decrementAndGet();
+            return false;
         }
         return true;
     }
@@ -1089,15 +1117,20 @@ public final class RunEngine implements AutoCloseable {
 
     private void releaseSlot(String workflowId) {
         runningAttempts.decrementAndGet();
-        if (settings.maxConcurrentStepsPerWorkflow() > 0) {
-            AtomicInteger count = runningByWorkflow.get(workflowId);
-            if (count != null) {
-                count.decrementAndGet();
-            }
+        AtomicInteger count = runningByWorkflow.get(workflowId);
+        if (count != null) {
+            count.decrementAndGet();
         }
-        // wake as many waiting runs as there are free slots, at least one, first come first served: a run still over
-        // its workflow's limit queues up again at the end, and is woken when an attempt of its workflow ends. Waking
-        // every waiting run on every release made the engine slower the more runs waited.
+        wakeWaitingForSlot();
+    }
+
+    /**
+     * Wakes as many waiting runs as there are free slots, at least one, first come first served: a
+     * run still over its workflow's limit queues up again at the end, and is woken when an attempt
+     * of its workflow ends. Waking every waiting run on every release made the engine slower the
+     * more runs waited.
+     */
+    private void wakeWaitingForSlot() {
         int wake = Math.max(1, settings.maxConcurrentSteps() - runningAttempts.get());
         while (wake > 0 && !stopping) {
             String next = waitingForSlot.poll();

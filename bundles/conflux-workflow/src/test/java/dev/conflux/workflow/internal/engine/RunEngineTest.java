@@ -209,6 +209,37 @@ public class RunEngineTest {
         assertTrue("the dispatch threads used " + spent / 1_000_000 + " ms of CPU in 500 ms of waiting", spent < 100_000_000L);
     }
 
+    @Test
+    public void aRaisedLimitStartsWaitingStepsAtOnceWithoutARestart() throws Exception {
+        engine.close();
+        perWorkflowLimit = 1;
+        engine = newEngine();
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        AtomicInteger running = new AtomicInteger();
+        types.put("hold", step("hold", ctx -> {
+            running.incrementAndGet();
+            release.await(10, TimeUnit.SECONDS);
+            running.decrementAndGet();
+            return StepResult.success(ctx.attempt());
+        }));
+        deploy("id: widen\nsteps:\n  - {id: a, type: hold}\n  - {id: b, type: hold}\n  - {id: c, type: hold}\n");
+        String run = engine.start("widen", Map.of(), "api").runId();
+        await(run, r -> r.steps().stream().filter(s -> s.state() == StepState.RUNNING).count() == 1);
+        Thread.sleep(200);
+        assertEquals(1, running.get());
+
+        engine.apply(new RunEngine.Settings(8, 3, Duration.ofSeconds(30)));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (running.get() < 3 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertEquals("the two waiting steps started beside the running one", 3, running.get());
+        release.countDown();
+        RunView done = await(run, r -> r.state().isFinished());
+        assertEquals(RunState.SUCCEEDED, done.state());
+        assertEquals("no attempt was stopped or repeated", 1, step(done, "a", null).attempt());
+    }
+
     /** CPU time of the engine's dispatch threads so far. */
     private static long dispatchCpuNanos() {
         java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
