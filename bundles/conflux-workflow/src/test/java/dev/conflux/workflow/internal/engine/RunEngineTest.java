@@ -87,6 +87,12 @@ public class RunEngineTest {
                 new RunEngine.Settings(8, perWorkflowLimit, Duration.ofSeconds(30)));
     }
 
+    private void restartWithLimitPerWorkflow(int limit) {
+        engine.close();
+        perWorkflowLimit = limit;
+        engine = newEngine();
+    }
+
     private void deploy(String yaml) {
         DefinitionParser.Result result = new DefinitionParser(1 << 20, t -> true).parse(yaml);
         assertEquals(List.of(), result.errors());
@@ -167,9 +173,7 @@ public class RunEngineTest {
 
     @Test
     public void theLimitPerWorkflowBoundsItsRunningStepsWhileOtherWorkflowsGoOn() throws Exception {
-        engine.close();
-        perWorkflowLimit = 2;
-        engine = newEngine();
+        restartWithLimitPerWorkflow(2);
         AtomicInteger running = new AtomicInteger();
         AtomicInteger most = new AtomicInteger();
         types.put("busy", step("busy", ctx -> {
@@ -189,9 +193,7 @@ public class RunEngineTest {
 
     @Test
     public void aStepWaitingForItsWorkflowsSlotDoesNotKeepTheEngineBusy() throws Exception {
-        engine.close();
-        perWorkflowLimit = 1;
-        engine = newEngine();
+        restartWithLimitPerWorkflow(1);
         java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
         types.put("hold", step("hold", ctx -> {
             release.await(10, TimeUnit.SECONDS);
@@ -211,9 +213,7 @@ public class RunEngineTest {
 
     @Test
     public void aRaisedLimitStartsWaitingStepsAtOnceWithoutARestart() throws Exception {
-        engine.close();
-        perWorkflowLimit = 1;
-        engine = newEngine();
+        restartWithLimitPerWorkflow(1);
         java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
         AtomicInteger running = new AtomicInteger();
         types.put("hold", step("hold", ctx -> {
