@@ -79,9 +79,10 @@ public class RunCommand implements Action {
             RunView now = workflows.getRun(run.runId()).orElseThrow();
             long done = now.steps().stream().filter(s -> s.item() == null && s.state().isFinished()).count();
             long total = now.steps().stream().filter(s -> s.item() == null).count();
-            String runningSteps = String.join(", ", now.steps().stream().filter(s -> s.state() == StepState.RUNNING)
-                    .map(RunCommand::label).toList());
-            String line = now.state() + " " + done + "/" + total + " steps done" + (runningSteps.isEmpty() ? "" : "; running: " + runningSteps);
+            String runningSteps = steps(now, StepState.RUNNING);
+            String waitingSteps = steps(now, StepState.WAITING); // parked: a delay, a child run
+            String line = now.state() + " " + done + "/" + total + " steps done" + (runningSteps.isEmpty() ? "" : "; running: " + runningSteps)
+                    + (waitingSteps.isEmpty() ? "" : "; waiting: " + waitingSteps);
             if (!line.equals(lastLine)) {
                 System.out.print("\r" + line + " ".repeat(Math.max(0, lastLine.length() - line.length())));
                 System.out.flush();
@@ -96,6 +97,10 @@ public class RunCommand implements Action {
             }
             Thread.sleep(200);
         }
+    }
+
+    private static String steps(RunView run, StepState state) {
+        return String.join(", ", run.steps().stream().filter(s -> s.state() == state).map(RunCommand::label).toList());
     }
 
     static String label(StepView step) {
