@@ -8,6 +8,7 @@ import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.support.CommandException;
 import org.apache.karaf.shell.support.completers.FileCompleter;
 
 import dev.conflux.api.workflow.DeployResult;
@@ -42,7 +43,7 @@ public class DeployCommand implements Action {
             result.warnings().forEach(w -> System.out.println("warning: " + w));
         } catch (WorkflowValidationException e) {
             e.errors().forEach(error -> System.out.println(path.getFileName() + ":" + error));
-            throw new IllegalArgumentException(path.getFileName() + " has " + e.errors().size() + " error(s); nothing was deployed");
+            throw new CommandException(path.getFileName() + " has " + e.errors().size() + " error(s); nothing was deployed");
         }
         return null;
     }

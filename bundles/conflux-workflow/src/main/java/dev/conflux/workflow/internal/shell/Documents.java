@@ -5,15 +5,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 
+import org.apache.karaf.shell.support.CommandException;
+
 /** Workflow documents the shell reads from files. */
 final class Documents {
 
     private Documents() {
     }
 
-    static String read(Path path) throws IOException {
+    static String read(Path path) throws IOException, CommandException {
         if (!Files.isReadable(path)) {
-            throw new IllegalArgumentException("Cannot read " + path.toAbsolutePath());
+            throw new CommandException("Cannot read " + path.toAbsolutePath());
         }
         return Files.readString(path);
     }

@@ -6,6 +6,7 @@ import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.support.CommandException;
 import org.apache.karaf.shell.support.table.ShellTable;
 
 import dev.conflux.api.workflow.WorkflowDetails;
@@ -24,10 +25,10 @@ public class InfoCommand implements Action {
     String id;
 
     @Override
-    public Object execute() {
+    public Object execute() throws Exception {
         WorkflowDetails details = workflows.get(id).orElse(null);
         if (details == null) {
-            throw new IllegalArgumentException("No workflow '" + id + "' is deployed; workflow:list shows those that are.");
+            throw new CommandException("No workflow '" + id + "' is deployed; workflow:list shows those that are.");
         }
         System.out.println(details.summary().id() + " version " + details.summary().version()
                 + (details.summary().description().isEmpty() ? "" : ": " + details.summary().description()));

@@ -13,6 +13,7 @@ import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.support.CommandException;
 import org.apache.karaf.shell.support.completers.FileCompleter;
 
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -58,7 +59,7 @@ public class RunCommand implements Action {
         for (String input : inputs == null ? List.<String>of() : inputs) {
             int eq = input.indexOf('=');
             if (eq <= 0) {
-                throw new IllegalArgumentException("--input takes key=value, got '" + input + "'");
+                throw new CommandException("--input takes key=value, got '" + input + "'");
             }
             String raw = input.substring(eq + 1);
             Object value;

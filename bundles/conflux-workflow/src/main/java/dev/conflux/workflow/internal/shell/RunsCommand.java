@@ -6,6 +6,7 @@ import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.support.CommandException;
 import org.apache.karaf.shell.support.table.ShellTable;
 
 import dev.conflux.api.workflow.Page;
@@ -31,12 +32,12 @@ public class RunsCommand implements Action {
     int limit = 20;
 
     @Override
-    public Object execute() {
+    public Object execute() throws Exception {
         RunState wanted;
         try {
             wanted = state == null ? null : RunState.valueOf(state.toUpperCase(java.util.Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("'" + state + "' is not a run state; use one of " + java.util.Arrays.toString(RunState.values()));
+            throw new CommandException("'" + state + "' is not a run state; use one of " + java.util.Arrays.toString(RunState.values()));
         }
         Page<RunView> page = workflows.listRuns(workflow, wanted, null, 0, Math.max(1, Math.min(500, limit)));
         ShellTable table = new ShellTable();

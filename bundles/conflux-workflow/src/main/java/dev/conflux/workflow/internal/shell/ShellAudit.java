@@ -6,6 +6,8 @@ import java.util.concurrent.Callable;
 
 import javax.security.auth.Subject;
 
+import org.apache.karaf.shell.support.CommandException;
+
 import dev.conflux.api.security.AuditEvent;
 import dev.conflux.api.security.AuditTrail;
 
@@ -30,8 +32,19 @@ final class ShellAudit {
             if (audit != null) {
                 audit.record(new AuditEvent(user(), null, action, target, AuditEvent.FAILURE, "shell: " + e.getMessage()));
             }
-            throw e;
+            throw userError(e);
         }
+    }
+
+    /**
+     * What the user did wrong (an unknown id, a run in the wrong state, bad input) as a command
+     * error: the shell prints its message, and does not log it with a stack trace as a fault.
+     */
+    static Exception userError(Exception e) {
+        if (e instanceof dev.conflux.api.problem.ProblemException || e instanceof IllegalArgumentException) {
+            return new CommandException(e.getMessage(), e);
+        }
+        return e;
     }
 
     /** The shell session's JAAS user (Karaf's UserPrincipal), or {@code shell} on a console without one. */

@@ -8,6 +8,7 @@ import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.support.CommandException;
 import org.apache.karaf.shell.support.table.ShellTable;
 
 import dev.conflux.api.workflow.RunView;
@@ -26,10 +27,10 @@ public class StatusCommand implements Action {
     String runId;
 
     @Override
-    public Object execute() {
+    public Object execute() throws Exception {
         RunView run = workflows.getRun(runId).orElse(null);
         if (run == null) {
-            throw new IllegalArgumentException("No run " + runId + "; workflow:runs lists them.");
+            throw new CommandException("No run " + runId + "; workflow:runs lists them.");
         }
         System.out.println("Run " + run.runId() + " of " + run.workflowId() + " version " + run.version() + ": " + run.state()
                 + (run.error() == null ? "" : " (" + run.error() + ")"));
