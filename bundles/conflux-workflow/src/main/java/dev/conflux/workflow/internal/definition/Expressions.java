@@ -50,6 +50,7 @@ public final class Expressions {
                     .localVar(false).script(false).annotation(false)
                     .pragma(false).importPragma(false).namespacePragma(false).register(false))
             .permissions(JexlPermissions.RESTRICTED)
+            .strict(true)
             .silent(false)
             .safe(false)
             .cache(1024)

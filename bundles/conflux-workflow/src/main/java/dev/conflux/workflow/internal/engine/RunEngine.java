@@ -1201,7 +1201,7 @@ public final class RunEngine implements AutoCloseable {
                 }
             }
         }
-        restoreItems(run);
+        restoreItems(run, byKey);
         for (StepRecord step : run.steps.values()) {
             // an attempt that was running when the engine stopped runs again (at least once)
             if (step.state == StepState.RUNNING && step.itemKeys == null) {
@@ -1217,7 +1217,7 @@ public final class RunEngine implements AutoCloseable {
      * value an item runs with; the list is evaluated again from what it reads (the run's inputs and
      * the finished steps it needs, all stored), and the stored rows are applied to their items.
      */
-    private void restoreItems(ActiveRun run) {
+    private void restoreItems(ActiveRun run, Map<String, RunStore.StepRow> rows) {
         Map<String, List<StepRecord>> rebuilt = new LinkedHashMap<>();
         for (StepRecord step : run.steps.values()) {
             if (step.item != null || step.itemKeys == null || step.state.isFinished() || step.definition.foreach() == null) {
@@ -1237,17 +1237,9 @@ public final class RunEngine implements AutoCloseable {
             List<StepRecord> items = new ArrayList<>();
             for (int i = 0; i < values.size(); i++) {
                 StepRecord item = new StepRecord(step.definition, i, values.get(i));
-                StepRecord stored = run.steps.get(item.key);
-                if (stored != null && stored.stored) {
-                    item.stored = true;
-                    item.state = stored.state;
-                    item.attempt = stored.attempt;
-                    item.output = stored.output;
-                    item.error = stored.error;
-                    item.startedAt = stored.startedAt;
-                    item.endedAt = stored.endedAt;
-                    item.dueAt = stored.dueAt;
-                    item.resumeState = stored.resumeState;
+                RunStore.StepRow row = rows.get(item.key);
+                if (row != null) {
+                    apply(item, row);
                 }
                 items.add(item);
             }

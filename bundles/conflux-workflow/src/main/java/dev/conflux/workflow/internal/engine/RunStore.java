@@ -246,8 +246,11 @@ final class RunStore {
 
     // ---- reads ----
 
-    /** A stored run that has not finished, with its step rows, for recovery. */
-    /** @param retriedAt when the run was last retried, or null */
+    /**
+     * A stored run with its step rows, for recovery and retry.
+     *
+     * @param retriedAt when the run was last retried, or null
+     */
     record StoredRun(RunView run, boolean failurePhase, Instant retriedAt, List<StepRow> steps) {
     }
 

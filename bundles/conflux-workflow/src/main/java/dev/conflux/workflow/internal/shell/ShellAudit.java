@@ -40,7 +40,7 @@ final class ShellAudit {
      * What the user did wrong (an unknown id, a run in the wrong state, bad input) as a command
      * error: the shell prints its message, and does not log it with a stack trace as a fault.
      */
-    static Exception userError(Exception e) {
+    private static Exception userError(Exception e) {
         if (e instanceof dev.conflux.api.problem.ProblemException || e instanceof IllegalArgumentException) {
             return new CommandException(e.getMessage(), e);
         }

@@ -80,7 +80,7 @@ public class DefinitionParserTest {
         assertNull(result.definition());
         Map<String, ValidationMessage> byText = result.errors().stream()
                 .collect(Collectors.toMap(ValidationMessage::toString, m -> m, (x, y) -> x));
-        String all = result.errors().stream().map(ValidationMessage::toString).collect(Collectors.joining("\n"));
+        String all = errorLines(result);
         assertHas(all, "1:5 id: 'Bad_Id' is not a valid id");
         assertHas(all, "2:1 stepz: unknown key 'stepz' (did you mean 'steps'?)");
         assertHas(all, "6:16 steps[0].needs: unknown step 'ghost' in needs");
@@ -105,7 +105,7 @@ public class DefinitionParserTest {
                   - {id: y, type: log, needs: [x]}
                 """);
         assertFalse(result.valid());
-        String all = result.errors().stream().map(ValidationMessage::toString).collect(Collectors.joining("\n"));
+        String all = errorLines(result);
         assertHas(all, "5:5 onFailure: steps form a cycle through 'needs': x -> y -> x; no step of it could ever start");
     }
 
@@ -150,7 +150,7 @@ public class DefinitionParserTest {
                   - {id: b, type: log, with: {v: "${steps.a.output}"}}
                   - {id: c, type: log, needs: [b], with: {v: "${steps.a.output} ${steps.zz.output}"}}
                 """);
-        String all = result.errors().stream().map(ValidationMessage::toString).collect(Collectors.joining("\n"));
+        String all = errorLines(result);
         assertHas(all, "4:5 steps[1]: step 'b' reads steps.a but does not need 'a'");
         assertHas(all, "5:5 steps[2]: step 'c' reads steps.a but does not need 'a'");
         assertHas(all, "5:5 steps[2]: step 'c' reads steps.zz, but there is no step 'zz'");
@@ -224,6 +224,11 @@ public class DefinitionParserTest {
         String first = result.errors().get(0).toString();
         assertTrue(first, first.startsWith(where));
         assertTrue(first, first.contains(text));
+    }
+
+    /** The result's errors, one per line, as they are shown to users. */
+    private static String errorLines(DefinitionParser.Result result) {
+        return result.errors().stream().map(ValidationMessage::toString).collect(Collectors.joining("\n"));
     }
 
     private static void assertHas(String all, String expected) {
