@@ -220,6 +220,11 @@ public class WorkflowRunsIT extends ConfluxTestSupport {
             assertTrue(operation, wsdl.body().contains("<wsdl:operation name=\"" + operation + "\">"));
         }
         assertTrue(wsdl.body().contains("WorkflowFault"));
+        assertTrue("the port names where it answers", wsdl.body().matches(
+                "(?s).*<soap:address location=\"http://[^\"]+/services/workflow\"/>.*"));
+        // the SOAP face brings its own transport: CXF's shared one is off (etc/custom.properties), since
+        // the JAX-RS whiteboard's servlets could take its registry and clear the endpoint from it at boot
+        assertNull(bundleContext.getServiceReferences("org.apache.cxf.transport.http.HTTPTransportFactory", null));
 
         String document = "id: soap-flow\nsteps:\n  - {id: a, type: transform, with: {x: \"${inputs.x}\"}}\n";
         HttpResponse<String> deployed = soap("<w:deploy><document><![CDATA[" + document + "]]></document></w:deploy>");

@@ -1,14 +1,25 @@
 package dev.conflux.soap.internal;
 
+import java.util.Hashtable;
+
+import javax.servlet.Servlet;
+
 import org.apache.cxf.Bus;
 import org.apache.cxf.BusFactory;
 import org.apache.cxf.endpoint.Server;
 import org.apache.cxf.jaxws.JaxWsServerFactoryBean;
+import org.apache.cxf.transport.DestinationFactoryManager;
+import org.apache.cxf.transport.http.DestinationRegistry;
+import org.apache.cxf.transport.http.DestinationRegistryImpl;
 import org.apache.cxf.transport.http.HTTPTransportFactory;
+import org.apache.cxf.transport.servlet.CXFNonSpringServlet;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.http.whiteboard.HttpWhiteboardConstants;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,27 +28,37 @@ import dev.conflux.api.security.Authenticator;
 import dev.conflux.api.workflow.WorkflowService;
 
 /**
- * Publishes {@link WorkflowSoapService} under the CXF servlet ({@code /services}, set in
- * {@code etc/org.apache.cxf.osgi.cfg}), at {@value #ADDRESS}; the WSDL is at {@code ?wsdl}. Callers
- * authenticate as on the REST API ({@link SoapAccess}).
+ * Publishes {@link WorkflowSoapService} at {@value #PATH}{@value #ADDRESS}; the WSDL is at
+ * {@code ?wsdl}. Callers authenticate as on the REST API ({@link SoapAccess}).
+ *
+ * <p>The endpoint has a transport and a servlet of its own, registered on the HTTP whiteboard. CXF's
+ * shared OSGi transport is not used: the JAX-RS whiteboard's servlets can pick up its registry
+ * through their buses, and a CXF servlet that did not create the registry it was given clears every
+ * path in it when it is destroyed. The whiteboard replaces its servlets several times while the
+ * platform starts, so an endpoint published there could vanish (404) right after boot.
  */
 @Component(immediate = true)
 public class SoapEndpoint {
 
+    /** Where the SOAP servlet is mounted. */
+    static final String PATH = "/services";
+    /** The endpoint's address under {@link #PATH}. */
     static final String ADDRESS = "/workflow";
     private static final Logger LOG = LoggerFactory.getLogger(SoapEndpoint.class);
 
     private final Server server;
     private final Bus bus;
+    private final ServiceRegistration<Servlet> servlet;
 
     @Activate
-    public SoapEndpoint(@Reference WorkflowService workflows, @Reference Authenticator authenticator,
-            @Reference AuditTrail audit, @Reference HTTPTransportFactory servicesTransport) {
+    public SoapEndpoint(BundleContext context, @Reference WorkflowService workflows,
+            @Reference Authenticator authenticator, @Reference AuditTrail audit) {
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
         Bus previousBus = BusFactory.getThreadDefaultBus(false);
         // CXF finds its JAXB context and bus extensions through the context class loader
         thread.setContextClassLoader(SoapEndpoint.class.getClassLoader());
+        DestinationRegistry registry = new DestinationRegistryImpl();
         try {
             JaxWsServerFactoryBean factory = new JaxWsServerFactoryBean();
             // a bus of its own: this may run on a JAX-RS whiteboard thread (when the security service it
@@ -47,9 +68,13 @@ public class SoapEndpoint {
             BusFactory.setDefaultBus(previousDefault);
             BusFactory.setThreadDefaultBus(null);
             factory.setBus(bus);
-            // the transport behind the /services servlet: its registry is what that servlet routes by; a bus's
-            // own HTTP transport (the JAX-RS whiteboard's, say) would hide the endpoint from /services
-            factory.setDestinationFactory(servicesTransport);
+            // HTTP destinations go to this endpoint's registry, which its servlet routes by; the SOAP
+            // transport still builds the endpoint (so the WSDL carries its soap:address)
+            HTTPTransportFactory transport = new HTTPTransportFactory(registry);
+            DestinationFactoryManager destinations = bus.getExtension(DestinationFactoryManager.class);
+            for (String id : transport.getTransportIds()) {
+                destinations.registerDestinationFactory(id, transport);
+            }
             factory.setServiceClass(WorkflowSoapService.class);
             factory.setServiceBean(new WorkflowSoapService(workflows));
             factory.setAddress(ADDRESS);
@@ -64,11 +89,22 @@ public class SoapEndpoint {
             BusFactory.setThreadDefaultBus(previousBus);
             thread.setContextClassLoader(previous);
         }
-        LOG.info("SOAP WorkflowService published at {}", ADDRESS);
+        // the registry is the servlet's own (a "global" one to CXF), so destroying the servlet leaves it be
+        CXFNonSpringServlet cxf = new CXFNonSpringServlet(registry, false);
+        cxf.setBus(bus);
+        Hashtable<String, Object> properties = new Hashtable<>();
+        properties.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_PATTERN, PATH + "/*");
+        properties.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_NAME, "conflux-soap");
+        // no HTML page that lists every endpoint
+        properties.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_INIT_PARAM_PREFIX + "hide-service-list-page",
+                "true");
+        this.servlet = context.registerService(Servlet.class, cxf, properties);
+        LOG.info("SOAP WorkflowService published at {}{}", PATH, ADDRESS);
     }
 
     @Deactivate
     void deactivate() {
+        servlet.unregister();
         server.destroy();
         bus.shutdown(false);
     }
