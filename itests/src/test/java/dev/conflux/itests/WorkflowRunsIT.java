@@ -11,6 +11,9 @@ import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Hashtable;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 import org.junit.Before;
@@ -20,8 +23,14 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 
+import org.osgi.framework.ServiceRegistration;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.conflux.api.step.StepContext;
+import dev.conflux.api.step.StepResult;
+import dev.conflux.api.step.StepType;
 
 /** Runs of workflows on the running platform, driven through REST as a client would. */
 @RunWith(PaxExam.class)
@@ -214,6 +223,50 @@ public class WorkflowRunsIT extends ConfluxTestSupport {
     }
 
     @Test
+    public void retryingARunWhoseChildRunFailedRetriesTheChildToo() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        StepType flaky = new StepType() {
+            @Override
+            public String name() {
+                return "fails-first";
+            }
+
+            @Override
+            public String description() {
+                return "fails the first time it is called, then succeeds";
+            }
+
+            @Override
+            public StepResult execute(StepContext context) {
+                return calls.incrementAndGet() == 1 ? StepResult.permanentFailure("not yet") : StepResult.success("done");
+            }
+        };
+        ServiceRegistration<StepType> registration = bundleContext.registerService(StepType.class, flaky,
+                new Hashtable<>(Map.of(StepType.TYPE_PROPERTY, "fails-first")));
+        try {
+            deploy("id: flaky-child\nsteps:\n  - {id: once, type: fails-first}\n");
+            deploy("id: flaky-parent\nsteps:\n  - {id: call, type: workflow, with: {workflow: flaky-child}}\n");
+            String runId = start("flaky-parent", "{}");
+            JsonNode failed = awaitRun(runId, r -> r.path("state").asText().equals("FAILED"));
+            JsonNode children = JSON.readTree(get("/api/v1/runs?workflow=flaky-child").body());
+            assertEquals(children.toString(), 1, children.path("total").asLong());
+            String childId = children.path("items").path(0).path("runId").asText();
+            assertEquals("FAILED", children.path("items").path(0).path("state").asText());
+            assertTrue(failed.toString(), step(failed, "call").path("error").asText().contains(childId));
+
+            assertEquals(200, post("/api/v1/runs/" + runId + "/retry", "application/json", "").statusCode());
+            JsonNode done = awaitRun(runId, r -> r.path("state").asText().equals("SUCCEEDED"));
+            assertEquals("the same child run, retried", childId, step(done, "call").path("output").path("runId").asText());
+            JsonNode child = JSON.readTree(get("/api/v1/runs/" + childId).body());
+            assertEquals("SUCCEEDED", child.path("state").asText());
+            assertEquals("done", step(child, "once").path("output").asText());
+            assertEquals(2, calls.get());
+        } finally {
+            registration.unregister();
+        }
+    }
+
+    @Test
     public void theSoapFaceServesItsWsdlRunsWorkflowsAndAnswersTypedFaults() throws Exception {
         HttpResponse<String> wsdl = awaitHttp("/services/workflow?wsdl", r -> r.statusCode() == 200, Duration.ofSeconds(20));
         for (String operation : new String[] {"deploy", "listWorkflows", "getWorkflow", "startRun", "getRun", "pause", "resume", "cancel"}) {
@@ -230,6 +283,10 @@ public class WorkflowRunsIT extends ConfluxTestSupport {
         HttpResponse<String> deployed = soap("<w:deploy><document><![CDATA[" + document + "]]></document></w:deploy>");
         assertEquals(deployed.body(), 200, deployed.statusCode());
         assertTrue(deployed.body(), deployed.body().contains("<id>soap-flow</id>"));
+        long total = JSON.readTree(get("/api/v1/workflows").body()).path("total").asLong();
+        HttpResponse<String> listed = soap("<w:listWorkflows><offset>0</offset><limit>500</limit></w:listWorkflows>");
+        assertTrue(listed.body(), listed.body().contains("<total>" + total + "</total>"));
+        assertTrue(listed.body(), listed.body().contains("<id>soap-flow</id>"));
 
         HttpResponse<String> started = soap("<w:startRun><workflowId>soap-flow</workflowId><inputsJson>{\"x\": 7}</inputsJson></w:startRun>");
         assertEquals(started.body(), 200, started.statusCode());

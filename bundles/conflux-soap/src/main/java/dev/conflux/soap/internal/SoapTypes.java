@@ -44,6 +44,16 @@ public final class SoapTypes {
         public String source;
     }
 
+    /** One page of deployed workflows, with the total to page through them all. */
+    @XmlAccessorType(XmlAccessType.FIELD)
+    @XmlType(name = "WorkflowPage", namespace = WorkflowSoapService.NS)
+    public static class WorkflowPage {
+        public int offset;
+        public int limit;
+        public long total;
+        public List<Workflow> workflow = new ArrayList<>();
+    }
+
     @XmlAccessorType(XmlAccessType.FIELD)
     @XmlType(name = "Step", namespace = WorkflowSoapService.NS)
     public static class Step {

@@ -1,6 +1,5 @@
 package dev.conflux.soap.internal;
 
-import java.util.List;
 import java.util.Map;
 
 import javax.jws.WebMethod;
@@ -54,10 +53,18 @@ public class WorkflowSoapService {
     }
 
     @WebMethod(operationName = "listWorkflows")
-    @WebResult(name = "workflow")
-    public List<SoapTypes.Workflow> listWorkflows(@WebParam(name = "offset") int offset, @WebParam(name = "limit") int limit)
+    @WebResult(name = "page")
+    public SoapTypes.WorkflowPage listWorkflows(@WebParam(name = "offset") int offset, @WebParam(name = "limit") int limit)
             throws WorkflowFault {
-        return call(() -> workflows.list(offset, limit <= 0 ? 50 : limit).items().stream().map(w -> workflow(w, null)).toList());
+        return call(() -> {
+            var page = workflows.list(offset, limit <= 0 ? 50 : limit);
+            SoapTypes.WorkflowPage out = new SoapTypes.WorkflowPage();
+            out.offset = page.offset();
+            out.limit = page.limit();
+            out.total = page.total();
+            page.items().forEach(w -> out.workflow.add(workflow(w, null)));
+            return out;
+        });
     }
 
     @WebMethod(operationName = "getWorkflow")
