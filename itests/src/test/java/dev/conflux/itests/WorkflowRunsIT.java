@@ -303,6 +303,11 @@ public class WorkflowRunsIT extends ConfluxTestSupport {
         assertTrue(invalid.body(), invalid.body().contains("<type>urn:conflux:problem:validation-failed</type>"));
         assertTrue(invalid.body(), invalid.body().contains("<line>1</line>"));
         assertTrue(invalid.body(), invalid.body().contains("<faultcode>soap:Client</faultcode>"));
+        // a value far over the document limit is refused while it is read, not held in memory whole
+        HttpResponse<String> huge = soap("<w:deploy><document>" + "x".repeat(5 * 1024 * 1024) + "</document></w:deploy>");
+        assertEquals(500, huge.statusCode());
+        assertTrue(huge.body(), huge.body().contains("<faultcode>soap:Client</faultcode>"));
+        assertTrue(huge.body(), huge.body().contains("Text size limit (4194304) exceeded"));
         HttpResponse<String> missing = soap("<w:getRun><runId>no-such-run</runId></w:getRun>");
         assertTrue(missing.body(), missing.body().contains("<status>404</status>"));
         assertTrue(missing.body(), missing.body().contains("<faultcode>soap:Client</faultcode>"));

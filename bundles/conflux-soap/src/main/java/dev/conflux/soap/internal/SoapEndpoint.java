@@ -1,6 +1,8 @@
 package dev.conflux.soap.internal;
 
+import java.util.HashMap;
 import java.util.Hashtable;
+import java.util.Map;
 
 import javax.servlet.Servlet;
 
@@ -44,6 +46,9 @@ public class SoapEndpoint {
     static final String PATH = "/services";
     /** The endpoint's address under {@link #PATH}. */
     static final String ADDRESS = "/workflow";
+    /** The most characters one value of a request may have (a workflow document, an input). */
+    static final int MAX_TEXT_LENGTH = 4 * 1024 * 1024;
+    private static final String MAX_TEXT_LENGTH_PROPERTY = "org.apache.cxf.stax.maxTextLength";
     private static final Logger LOG = LoggerFactory.getLogger(SoapEndpoint.class);
 
     private final Server server;
@@ -78,6 +83,8 @@ public class SoapEndpoint {
             factory.setServiceClass(WorkflowSoapService.class);
             factory.setServiceBean(new WorkflowSoapService(workflows));
             factory.setAddress(ADDRESS);
+            // CXF's own bound on one text value is 128 MiB; a workflow document may have 1 MiB by default
+            factory.setProperties(new HashMap<>(Map.of(MAX_TEXT_LENGTH_PROPERTY, MAX_TEXT_LENGTH)));
             factory.getOutFaultInterceptors().add(new ClientFaultCodes());
             // published only with the security capability there: the references above are mandatory
             SoapAccess access = new SoapAccess(authenticator, audit);
