@@ -27,6 +27,15 @@ public sealed interface StepResult permits StepResult.Success, StepResult.Failur
     }
 
     /**
+     * As {@link #permanentFailure(String)}, with an output that tells more than the message (the
+     * response that was refused, the child run that failed). It is stored with the failed step, and
+     * steps after one with {@code continueOnError} read it as {@code steps.<id>.output}.
+     */
+    static StepResult permanentFailure(String message, Object output) {
+        return new Failure(message, false, output);
+    }
+
+    /**
      * Not done yet: the engine stores {@code state}, frees the worker and the concurrency slot, and
      * calls the step again at {@code resumeAt} (also after a restart), in the same attempt, with
      * {@link StepContext#resumeState()} returning {@code state}. For waits: a delay, a child run, a
@@ -53,13 +62,21 @@ public sealed interface StepResult permits StepResult.Success, StepResult.Failur
     record Success(Object output) implements StepResult {
     }
 
-    /** The step failed; {@code retryable} tells the engine whether its retry policy applies. */
-    record Failure(String message, boolean retryable) implements StepResult {
+    /**
+     * The step failed; {@code retryable} tells the engine whether its retry policy applies. The
+     * {@code output} (JSON-like, or null) is kept when the step fails for good.
+     */
+    record Failure(String message, boolean retryable, Object output) implements StepResult {
         public Failure {
             Objects.requireNonNull(message, "message");
             if (message.isBlank()) {
                 throw new IllegalArgumentException("a step failure needs a message that says what went wrong");
             }
+        }
+
+        /** A failure without an output. */
+        public Failure(String message, boolean retryable) {
+            this(message, retryable, null);
         }
     }
 }

@@ -838,6 +838,8 @@ public final class RunEngine implements AutoCloseable {
                     outputJson = RunStore.json(success.output());
                 } else if (result instanceof StepResult.Suspended suspended) {
                     outputJson = RunStore.json(suspended.state());
+                } else if (result instanceof StepResult.Failure failure && failure.output() != null) {
+                    outputJson = RunStore.json(failure.output());
                 }
             }
         } catch (IllegalArgumentException notStorable) {
@@ -910,13 +912,23 @@ public final class RunEngine implements AutoCloseable {
             wakeAt(run, step, Duration.between(Instant.now(), wake));
             return;
         }
-        if (failAttempt(run, step, (StepResult.Failure) result) && step.state == StepState.FAILED) {
+        StepResult.Failure failure = (StepResult.Failure) result;
+        // outputJson is the failure's own only when it has an output (a cancelled success turns into a failure without)
+        if (failAttempt(run, step, failure, failure.output() == null ? null : outputJson) && step.state == StepState.FAILED) {
             advanceLocked(run);
         }
     }
 
-    /** A failed attempt: the next one after the retry delay if the policy allows, else the step fails. */
+    /** A failed attempt without an output (a timeout). */
     private boolean failAttempt(ActiveRun run, StepRecord step, StepResult.Failure failure) {
+        return failAttempt(run, step, failure, null);
+    }
+
+    /**
+     * A failed attempt: the next one after the retry delay if the policy allows, else the step fails
+     * with the failure's output ({@code outputJson}, serialised on the worker).
+     */
+    private boolean failAttempt(ActiveRun run, StepRecord step, StepResult.Failure failure, String outputJson) {
         if (failure.retryable() && step.attempt <= step.definition.retry().max()) {
             Duration delay = step.definition.retry().delayBefore(step.attempt);
             step.state = StepState.RETRY_WAIT;
@@ -932,7 +944,7 @@ public final class RunEngine implements AutoCloseable {
         }
         String message = failure.message() + (failure.retryable() && step.definition.retry().max() > 0
                 ? " (after " + step.attempt + " attempts)" : "");
-        return conclude(run, step, StepState.FAILED, null, message);
+        return conclude(run, step, StepState.FAILED, failure.output(), outputJson, message);
     }
 
     /** Records a step's final state; the run advances once it is committed. */

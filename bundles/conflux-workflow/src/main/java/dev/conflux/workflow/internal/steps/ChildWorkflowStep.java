@@ -29,7 +29,8 @@ import dev.conflux.workflow.internal.ConfluxWorkflowService;
 
 /**
  * {@code workflow}: runs another workflow as a child run and returns its outcome:
- * {@code {runId, state, outputs: {stepId: output}}}. The child's id comes from the step's
+ * {@code {runId, state, outputs: {stepId: output}}}, also as the failed step's output when the child
+ * did not succeed. The child's id comes from the step's
  * idempotency key, so a step that runs again after a crash waits for the same child instead of
  * starting a second one. While the child runs, the parent's step is WAITING: it holds no worker and
  * no concurrency slot, so any number of parents can wait. The child's end resumes it at once (its
@@ -124,7 +125,7 @@ public class ChildWorkflowStep implements StepType, EventHandler {
         output.put("outputs", outputs);
         return now.state() == RunState.SUCCEEDED ? StepResult.success(output)
                 : StepResult.permanentFailure("child run " + childId + " of '" + id + "' " + now.state()
-                        + (now.error() == null ? "" : ": " + now.error()));
+                        + (now.error() == null ? "" : ": " + now.error()), output);
     }
 
     /** A child ended: its parent step resumes now. A parent was cancelled: its children are cancelled too. */

@@ -438,6 +438,19 @@ public class RunEngineTest {
     }
 
     @Test
+    public void aFailureWithAnOutputKeepsItForTheStepsAfterIt() throws Exception {
+        types.put("refused", step("refused", ctx -> StepResult.permanentFailure("HTTP 422", Map.of("status", 422, "body", "bad order"))));
+        deploy("id: refusing\nsteps:\n  - {id: a, type: refused, continueOnError: true}\n"
+                + "  - {id: b, type: log, needs: [a], with: {message: \"${steps.a.state} ${steps.a.output.status}: ${steps.a.output.body}\"}}\n");
+        // read back from the database, as every view in these tests
+        RunView done = await(engine.start("refusing", Map.of(), "api").runId(), r -> r.state().isFinished());
+        assertEquals(RunState.SUCCEEDED, done.state());
+        assertEquals("HTTP 422", step(done, "a", null).error());
+        assertEquals(Map.of("status", 422, "body", "bad order"), step(done, "a", null).output());
+        assertEquals(Map.of("message", "FAILED 422: bad order"), step(done, "b", null).output());
+    }
+
+    @Test
     public void pauseLetsTheRunningStepFinishAndStartsNothingUntilResumed() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         CountDownLatch entered = new CountDownLatch(1);
