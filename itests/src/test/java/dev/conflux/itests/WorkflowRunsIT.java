@@ -280,6 +280,9 @@ public class WorkflowRunsIT extends ConfluxTestSupport {
         // the SOAP face brings its own transport: CXF's shared one is off (etc/custom.properties), since
         // the JAX-RS whiteboard's servlets could take its registry and clear the endpoint from it at boot
         assertNull(bundleContext.getServiceReferences("org.apache.cxf.transport.http.HTTPTransportFactory", null));
+        HttpResponse<String> nothing = get("/services/nope");
+        assertEquals(404, nothing.statusCode());
+        assertTrue(nothing.body(), nothing.body().contains("\"detail\":\"Nothing at /services/nope; the SOAP endpoint is /services/workflow"));
 
         String document = "id: soap-flow\nsteps:\n  - {id: a, type: transform, with: {x: \"${inputs.x}\"}}\n";
         HttpResponse<String> deployed = soap("<w:deploy><document><![CDATA[" + document + "]]></document></w:deploy>");

@@ -14,7 +14,6 @@ import org.apache.cxf.transport.DestinationFactoryManager;
 import org.apache.cxf.transport.http.DestinationRegistry;
 import org.apache.cxf.transport.http.DestinationRegistryImpl;
 import org.apache.cxf.transport.http.HTTPTransportFactory;
-import org.apache.cxf.transport.servlet.CXFNonSpringServlet;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
@@ -96,9 +95,7 @@ public class SoapEndpoint {
             BusFactory.setThreadDefaultBus(previousBus);
             thread.setContextClassLoader(previous);
         }
-        // the registry is the servlet's own (a "global" one to CXF), so destroying the servlet leaves it be
-        CXFNonSpringServlet cxf = new CXFNonSpringServlet(registry, false);
-        cxf.setBus(bus);
+        SoapServlet cxf = new SoapServlet(registry, bus);
         Hashtable<String, Object> properties = new Hashtable<>();
         properties.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_PATTERN, PATH + "/*");
         properties.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_NAME, "conflux-soap");
