@@ -11,7 +11,9 @@ import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Hashtable;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
@@ -23,7 +25,11 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 
+import org.osgi.framework.Bundle;
 import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventAdmin;
+import org.osgi.service.event.EventHandler;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -31,6 +37,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.conflux.api.step.StepContext;
 import dev.conflux.api.step.StepResult;
 import dev.conflux.api.step.StepType;
+import dev.conflux.api.workflow.WorkflowService;
 
 /** Runs of workflows on the running platform, driven through REST as a client would. */
 @RunWith(PaxExam.class)
@@ -220,6 +227,37 @@ public class WorkflowRunsIT extends ConfluxTestSupport {
         JsonNode child = JSON.readTree(get("/api/v1/runs/" + childId).body());
         assertEquals("parent", child.path("trigger").asText());
         assertEquals("SUCCEEDED", child.path("state").asText());
+    }
+
+    @Test
+    public void afterARestartTheTriggersOfEveryWorkflowAreArmedAlsoPastTheFirstPage() throws Exception {
+        WorkflowService workflows = awaitService(WorkflowService.class, null, Duration.ofSeconds(5));
+        List<String> deployed = new ArrayList<>();
+        try {
+            for (int i = 0; i < 510; i++) {
+                deployed.add(workflows.deploy(String.format("id: bulk-%03d%nsteps:%n  - {id: a, type: log, with: {message: x}}%n", i),
+                        "api").id());
+            }
+            // listed by id, so after the first 500
+            deployed.add(workflows.deploy("id: zz-late-trigger\ntriggers:\n  - event: conflux/test/late\n"
+                    + "steps:\n  - {id: a, type: log, with: {message: late}}\n", "api").id());
+            Bundle engine = null;
+            for (Bundle bundle : bundleContext.getBundles()) {
+                if ("conflux-workflow".equals(bundle.getSymbolicName())) {
+                    engine = bundle;
+                }
+            }
+            engine.stop();
+            engine.start();
+            // armed while the triggers component starts, from the list of every deployed workflow
+            awaitService(EventHandler.class, "(event.topics=conflux/test/late)", Duration.ofSeconds(30));
+            awaitService(EventAdmin.class, null, Duration.ofSeconds(5)).sendEvent(new Event("conflux/test/late", Map.of()));
+            JsonNode page = awaitJson("/api/v1/runs?workflow=zz-late-trigger", p -> p.path("total").asInt() == 1);
+            assertEquals("event", page.path("items").get(0).path("trigger").asText());
+        } finally {
+            WorkflowService current = awaitService(WorkflowService.class, null, Duration.ofSeconds(30));
+            deployed.forEach(current::undeploy);
+        }
     }
 
     @Test
