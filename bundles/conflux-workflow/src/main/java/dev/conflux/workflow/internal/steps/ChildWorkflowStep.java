@@ -89,15 +89,19 @@ public class ChildWorkflowStep implements StepType, EventHandler {
             Map<String, Object> inputs = new LinkedHashMap<>();
             map.forEach((k, v) -> inputs.put(String.valueOf(k), v));
             try {
-                RunView child = workflows.startChild(id, inputs, childId);
-                if (context.attempt() == 1 && (child.state() == RunState.FAILED || child.state() == RunState.CANCELLED)) {
+                // looked up before starting: a new child may well have finished by the time startChild returns
+                RunView earlier = workflows.getRun(childId).orElse(null);
+                if (earlier == null) {
+                    workflows.startChild(id, inputs, childId);
+                    context.logger().info("child run " + childId + " of " + id);
+                } else if (context.attempt() == 1
+                        && (earlier.state() == RunState.FAILED || earlier.state() == RunState.CANCELLED)) {
                     // the child exists at a first attempt only when this run was retried (its steps start again at
                     // attempt 1; after a crash a step runs again with the next number): the child is retried with it
-                    child = workflows.retry(childId);
-                    context.logger().info("child run " + child.runId() + " of " + id + " retried");
-                } else {
-                    context.logger().info("child run " + child.runId() + " of " + id);
+                    workflows.retry(childId);
+                    context.logger().info("child run " + childId + " of " + id + " retried");
                 }
+                // else an earlier attempt's child, cut short by a crash: this attempt waits for it or reads its end
             } catch (ProblemException e) {
                 return StepResult.permanentFailure("cannot start workflow '" + id + "': " + e.getMessage());
             }
