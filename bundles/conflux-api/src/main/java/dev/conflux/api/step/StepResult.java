@@ -21,6 +21,14 @@ public sealed interface StepResult permits StepResult.Success, StepResult.Failur
         return new Failure(message, true);
     }
 
+    /**
+     * As {@link #retryableFailure(String)}, with an output that tells more than the message; it is
+     * kept when this was the step's last attempt (see {@link #permanentFailure(String, Object)}).
+     */
+    static StepResult retryableFailure(String message, Object output) {
+        return new Failure(message, true, output);
+    }
+
     /** A failed attempt that will fail the same way again (bad input, a 404, a refused request). */
     static StepResult permanentFailure(String message) {
         return new Failure(message, false);

@@ -448,6 +448,13 @@ public class RunEngineTest {
         assertEquals("HTTP 422", step(done, "a", null).error());
         assertEquals(Map.of("status", 422, "body", "bad order"), step(done, "a", null).output());
         assertEquals(Map.of("message", "FAILED 422: bad order"), step(done, "b", null).output());
+
+        // a retryable failure's output is the last attempt's, kept once the retries are used up
+        types.put("unavailable", step("unavailable", ctx -> StepResult.retryableFailure("HTTP 503", Map.of("attempt", ctx.attempt()))));
+        deploy("id: unavailable\nsteps:\n  - {id: a, type: unavailable, retry: {max: 2, initial: 10ms, jitter: false}}\n");
+        RunView failed = await(engine.start("unavailable", Map.of(), "api").runId(), r -> r.state().isFinished());
+        assertEquals(RunState.FAILED, failed.state());
+        assertEquals(Map.of("attempt", 3), step(failed, "a", null).output());
     }
 
     @Test
