@@ -90,7 +90,7 @@ public class SoapEndpoint {
             factory.getInInterceptors().add(access.guard());
             factory.getOutInterceptors().add(access.auditor());
             factory.getOutFaultInterceptors().add(access.auditor());
-            this.server = factory.create();
+            this.server = create(factory, bus);
         } finally {
             BusFactory.setThreadDefaultBus(previousBus);
             thread.setContextClassLoader(previous);
@@ -104,6 +104,15 @@ public class SoapEndpoint {
                 "true");
         this.servlet = context.registerService(Servlet.class, cxf, properties);
         LOG.info("SOAP WorkflowService published at {}{}", PATH, ADDRESS);
+    }
+
+    private static Server create(JaxWsServerFactoryBean factory, Bus bus) {
+        try {
+            return factory.create();
+        } catch (RuntimeException e) {
+            bus.shutdown(false);
+            throw e;
+        }
     }
 
     @Deactivate

@@ -33,6 +33,15 @@ final class SoapServlet extends CXFNonSpringServlet {
         setBus(bus);
     }
 
+    /**
+     * Leaves the bus be: it is {@link SoapEndpoint}'s, which shuts it down. CXF's servlet shuts down
+     * whatever bus it has when it is destroyed, which would take the endpoint with it (and a servlet
+     * initialised again afterwards would have no bus).
+     */
+    @Override
+    public void destroyBus() {
+    }
+
     @Override
     protected void invoke(HttpServletRequest request, HttpServletResponse response) throws ServletException {
         String path = request.getPathInfo() == null ? "/" : request.getPathInfo();

@@ -732,7 +732,8 @@ public final class RunEngine implements AutoCloseable {
             String failure = null;
             for (String key : parent.itemKeys) {
                 StepRecord item = run.steps.get(key);
-                outputs.add(item.output);
+                // a failed item's own output (a failure may carry one) would pass for a result here
+                outputs.add(item.state == StepState.SUCCEEDED ? item.output : null);
                 if (item.state == StepState.FAILED && failure == null) {
                     failure = "item " + item.item + " failed: " + item.error;
                 }
@@ -839,7 +840,13 @@ public final class RunEngine implements AutoCloseable {
                 } else if (result instanceof StepResult.Suspended suspended) {
                     outputJson = RunStore.json(suspended.state());
                 } else if (result instanceof StepResult.Failure failure && failure.output() != null) {
-                    outputJson = RunStore.json(failure.output());
+                    try {
+                        outputJson = RunStore.json(failure.output());
+                    } catch (IllegalArgumentException notStorable) {
+                        // the failure stands, with its retries; only its output is dropped
+                        result = new StepResult.Failure(failure.message() + " (its output cannot be stored as JSON: "
+                                + notStorable.getMessage() + ")", failure.retryable());
+                    }
                 }
             }
         } catch (IllegalArgumentException notStorable) {

@@ -8,6 +8,7 @@ import static org.junit.Assert.assertTrue;
 import java.io.File;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -455,6 +456,29 @@ public class RunEngineTest {
         RunView failed = await(engine.start("unavailable", Map.of(), "api").runId(), r -> r.state().isFinished());
         assertEquals(RunState.FAILED, failed.state());
         assertEquals(Map.of("attempt", 3), step(failed, "a", null).output());
+
+        // an output that cannot be stored is dropped; the failure keeps its message and its retries
+        List<Integer> attempts = Collections.synchronizedList(new ArrayList<>());
+        types.put("odd-503", step("odd-503", ctx -> {
+            attempts.add(ctx.attempt());
+            return StepResult.retryableFailure("HTTP 503", Map.of("connection", new Object()));
+        }));
+        deploy("id: odd-503\nsteps:\n  - {id: a, type: odd-503, retry: {max: 1, initial: 10ms, jitter: false}}\n");
+        RunView odd = await(engine.start("odd-503", Map.of(), "api").runId(), r -> r.state().isFinished());
+        assertEquals(List.of(1, 2), attempts);
+        String error = step(odd, "a", null).error();
+        assertTrue(error, error.startsWith("HTTP 503 (its output cannot be stored as JSON: "));
+        assertTrue(error, error.endsWith("(after 2 attempts)"));
+        assertEquals(null, step(odd, "a", null).output());
+
+        // a foreach collects its items' results: a failed item's own output is not one of them
+        types.put("picky", step("picky", ctx -> "bo".equals(ctx.inputs().get("name"))
+                ? StepResult.permanentFailure("not bo", Map.of("refused", "bo")) : StepResult.success("hi " + ctx.inputs().get("name"))));
+        deploy("id: picky\nsteps:\n  - {id: each, type: picky, foreach: \"${inputs.names}\", continueOnError: true,"
+                + " with: {name: \"${item}\"}}\n");
+        RunView picky = await(engine.start("picky", Map.of("names", List.of("al", "bo", "cy")), "api").runId(), r -> r.state().isFinished());
+        assertEquals(Arrays.asList("hi al", null, "hi cy"), step(picky, "each", null).output());
+        assertEquals(Map.of("refused", "bo"), step(picky, "each", 1).output());
     }
 
     @Test
