@@ -154,6 +154,11 @@ public class ConfluxWorkflowService implements WorkflowService {
         return engine.start(workflowId, inputs, "parent", runId);
     }
 
+    /** When a run was last retried; empty when it never was. */
+    public Optional<java.time.Instant> retriedAt(String runId) {
+        return query(() -> runs.retriedAt(runId));
+    }
+
     /** A WAITING step of an active run resumes now: what it waited for happened. */
     public void resumeNow(String runId, String stepKey) {
         engine.resumeNow(runId, stepKey);

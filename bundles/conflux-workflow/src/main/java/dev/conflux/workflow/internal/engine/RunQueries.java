@@ -37,6 +37,11 @@ public final class RunQueries {
         return store.countsByState(workflowId);
     }
 
+    /** When the run was last retried; empty when it never was (or does not exist). */
+    public Optional<Instant> retriedAt(String runId) throws SQLException {
+        return store.stored(runId).map(RunStore.StoredRun::retriedAt);
+    }
+
     public List<RunLogLine> logs(String runId, int offset, int limit) throws SQLException {
         return store.logs(runId, offset, limit);
     }

@@ -2,6 +2,7 @@ package dev.conflux.workflow.internal.steps;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -94,10 +95,9 @@ public class ChildWorkflowStep implements StepType, EventHandler {
                 if (earlier == null) {
                     workflows.startChild(id, inputs, childId);
                     context.logger().info("child run " + childId + " of " + id);
-                } else if (context.attempt() == 1
-                        && (earlier.state() == RunState.FAILED || earlier.state() == RunState.CANCELLED)) {
-                    // the child exists at a first attempt only when this run was retried (its steps start again at
-                    // attempt 1; after a crash a step runs again with the next number): the child is retried with it
+                } else if ((earlier.state() == RunState.FAILED || earlier.state() == RunState.CANCELLED)
+                        && endedBeforeTheLastRetry(earlier, context.runId())) {
+                    // this run was retried since the child ended: the child is retried with it
                     workflows.retry(childId);
                     context.logger().info("child run " + childId + " of " + id + " retried");
                 }
@@ -130,6 +130,15 @@ public class ChildWorkflowStep implements StepType, EventHandler {
         return now.state() == RunState.SUCCEEDED ? StepResult.success(output)
                 : StepResult.permanentFailure("child run " + childId + " of '" + id + "' " + now.state()
                         + (now.error() == null ? "" : ": " + now.error()), output);
+    }
+
+    /**
+     * Whether the parent run was retried after the child ended. Told by time, not by the attempt
+     * number: a crash between the parent's retry and this step brings the step back at a later attempt.
+     */
+    private boolean endedBeforeTheLastRetry(RunView child, String parentRunId) {
+        Instant retried = workflows.retriedAt(parentRunId).orElse(null);
+        return retried != null && child.endedAt() != null && child.endedAt().isBefore(retried);
     }
 
     /** A child ended: its parent step resumes now. A parent was cancelled: its children are cancelled too. */
