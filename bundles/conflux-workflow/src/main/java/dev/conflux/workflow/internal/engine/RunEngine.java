@@ -622,7 +622,7 @@ public final class RunEngine implements AutoCloseable {
         if (step.state == StepState.WAITING && step.attemptDeadline != null && !Instant.now().isBefore(step.attemptDeadline)) {
             // a step's timeout bounds its whole attempt, the time it spent parked included
             return failAttempt(run, step, new StepResult.Failure("timed out after " + step.definition.timeout().toMillis()
-                    + " ms", true));
+                    + " ms", true), null);
         }
         if (step.state == StepState.RETRY_WAIT || step.state == StepState.WAITING) {
             return retryIfDue(run, step);
@@ -862,6 +862,7 @@ public final class RunEngine implements AutoCloseable {
         }
         if (signal.isCancelled() && !(result instanceof StepResult.Failure)) {
             result = StepResult.retryableFailure(signal.reason());
+            outputJson = null; // the output or state of the result it replaces
         }
         if (!stopping) {
             finishAttempt(run, step, attempt, result, outputJson); // on this worker: one thread hop less per step
@@ -919,16 +920,9 @@ public final class RunEngine implements AutoCloseable {
             wakeAt(run, step, Duration.between(Instant.now(), wake));
             return;
         }
-        StepResult.Failure failure = (StepResult.Failure) result;
-        // outputJson is the failure's own only when it has an output (a cancelled success turns into a failure without)
-        if (failAttempt(run, step, failure, failure.output() == null ? null : outputJson) && step.state == StepState.FAILED) {
+        if (failAttempt(run, step, (StepResult.Failure) result, outputJson) && step.state == StepState.FAILED) {
             advanceLocked(run);
         }
-    }
-
-    /** A failed attempt without an output (a timeout). */
-    private boolean failAttempt(ActiveRun run, StepRecord step, StepResult.Failure failure) {
-        return failAttempt(run, step, failure, null);
     }
 
     /**

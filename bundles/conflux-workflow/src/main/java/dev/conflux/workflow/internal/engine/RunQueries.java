@@ -39,7 +39,7 @@ public final class RunQueries {
 
     /** When the run was last retried; empty when it never was (or does not exist). */
     public Optional<Instant> retriedAt(String runId) throws SQLException {
-        return store.stored(runId).map(RunStore.StoredRun::retriedAt);
+        return store.retriedAt(runId);
     }
 
     public List<RunLogLine> logs(String runId, int offset, int limit) throws SQLException {

@@ -291,6 +291,17 @@ final class RunStore {
         }
     }
 
+    /** When a run was last retried; empty when it never was (or does not exist). */
+    Optional<Instant> retriedAt(String runId) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement s = c.prepareStatement("SELECT retried_at FROM wf_run WHERE run_id = ?")) {
+            s.setString(1, runId);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? Optional.ofNullable(instant(rs.getTimestamp(1))) : Optional.empty();
+            }
+        }
+    }
+
     Optional<RunView> get(String runId) throws SQLException {
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(RUN_COLUMNS + " FROM wf_run WHERE run_id = ?")) {
             s.setString(1, runId);
