@@ -81,24 +81,6 @@ public class LifecycleIT extends ConfluxTestSupport {
         assertTrue(info, info.matches("(?s).*conflux-soap\\s*\\|\\s*yes.*"));
     }
 
-    @Test
-    public void theSoapAndServletFacesServeAgainAfterTheHttpWhiteboardRestarts() throws Exception {
-        awaitHttp("/services/workflow?wsdl", r -> r.statusCode() == 200, Duration.ofSeconds(20));
-        // the whiteboard destroys its servlets and initialises them again: the SOAP servlet's bus must outlive that
-        Bundle whiteboard = find("org.ops4j.pax.web.pax-web-extender-whiteboard");
-        assertNotNull(whiteboard);
-        whiteboard.stop();
-        whiteboard.start();
-        awaitHttp("/services/workflow?wsdl", r -> r.statusCode() == 200, Duration.ofSeconds(20));
-        awaitHttp("/metrics", r -> r.statusCode() == 200, Duration.ofSeconds(20));
-        // the JAX-RS whiteboard's own CXF servlets do not survive it (their buses are shut down with them): the
-        // REST API serves again once that bundle restarts too
-        Bundle jaxrs = find("org.apache.aries.jax.rs.whiteboard");
-        jaxrs.stop();
-        jaxrs.start();
-        awaitHttp("/api/v1/workflows", r -> r.statusCode() == 200, Duration.ofSeconds(30));
-    }
-
     private Object dataSourceServiceId() throws Exception {
         return bundleContext.getServiceReferences(DataSource.class, "(dataSourceName=conflux)")
                 .iterator().next().getProperty("service.id");
