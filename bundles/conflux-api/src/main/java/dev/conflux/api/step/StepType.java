@@ -7,8 +7,9 @@ import org.osgi.annotation.versioning.ConsumerType;
 /**
  * A kind of workflow step, provided as an OSGi service by any bundle.
  *
- * <p>Register the service with the {@value #TYPE_PROPERTY} property set to {@link #name()}, so the
- * engine can find it with a filter without calling into every provider. A step type must be safe to
+ * <p>Register the service with the {@value #TYPE_PROPERTY} property set to {@link #name()}: the
+ * engine finds a step type by that property, and refuses (logging it once) a service whose property
+ * is missing or differs from its {@code name()}. A step type must be safe to
  * call from many threads at once; it may be called again for the same step after a crash or a
  * retry (at-least-once), with the same {@link StepContext#idempotencyKey()}.
  */
@@ -30,6 +31,16 @@ public interface StepType {
      */
     default Map<String, Object> inputSchema() {
         return Map.of("type", "object");
+    }
+
+    /**
+     * The JSON Schema of the step's output, when the type can say: shown by
+     * {@code /api/v1/step-types} and offered by the designer as {@code steps.<id>.output.<field>}.
+     * The engine checks each step's evaluated input against {@link #inputSchema()} before an
+     * attempt, not the output against this. The default, an empty map, says nothing.
+     */
+    default Map<String, Object> outputSchema() {
+        return Map.of();
     }
 
     /**

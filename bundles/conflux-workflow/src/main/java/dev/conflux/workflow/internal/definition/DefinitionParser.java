@@ -35,6 +35,7 @@ import com.cronutils.model.definition.CronDefinitionBuilder;
 import com.cronutils.parser.CronParser;
 
 import dev.conflux.api.workflow.ValidationMessage;
+import dev.conflux.workflow.internal.schema.JsonSchemas;
 
 /**
  * Reads a workflow document (YAML, or JSON, which YAML includes) into a {@link WorkflowDefinition},
@@ -374,7 +375,7 @@ public final class DefinitionParser {
             if (type != null && !"object".equals(type)) {
                 error(value, "inputs.type", "a run's input is an object, so the schema's type must be 'object', not '" + type + "'");
             }
-            for (String problem : dev.conflux.workflow.internal.engine.InputCheck.schemaProblems(schema)) {
+            for (String problem : JsonSchemas.schemaProblems(schema)) {
                 error(value, "inputs", "not a valid JSON Schema: " + problem);
             }
             return schema;

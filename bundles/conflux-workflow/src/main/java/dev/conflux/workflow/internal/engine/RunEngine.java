@@ -34,6 +34,7 @@ import dev.conflux.api.workflow.StepState;
 import dev.conflux.workflow.internal.definition.Expressions;
 import dev.conflux.workflow.internal.definition.StepDefinition;
 import dev.conflux.workflow.internal.definition.WorkflowDefinition;
+import dev.conflux.workflow.internal.schema.JsonSchemas;
 
 /**
  * Runs workflows. Every state change is committed through the {@link Journal} before the engine
@@ -243,7 +244,7 @@ public final class RunEngine implements AutoCloseable {
         }
         Loaded loaded = definitions.current(workflowId)
                 .orElseThrow(() -> ProblemException.notFound("no workflow '" + workflowId + "' is deployed"));
-        InputCheck.check(loaded.definition().inputSchema(), inputs);
+        JsonSchemas.checkRunInput(loaded.definition().inputSchema(), inputs);
         ActiveRun run = new ActiveRun(runId != null ? runId : RunIds.next(), loaded.definition(), loaded.version(),
                 inputs == null ? Map.of() : inputs, trigger == null ? "api" : trigger, Instant.now(), RunState.PENDING);
         Decided decided;

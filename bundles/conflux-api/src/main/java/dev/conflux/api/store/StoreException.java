@@ -1,0 +1,13 @@
+package dev.conflux.api.store;
+
+import java.sql.SQLException;
+
+/** The database failed; a caller answers 503 rather than act on half-done work. */
+public final class StoreException extends RuntimeException {
+
+    private static final long serialVersionUID = 1L;
+
+    public StoreException(String store, SQLException cause) {
+        super(store + " failed: " + cause.getMessage(), cause);
+    }
+}
