@@ -23,6 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.conflux.api.problem.ProblemException;
+import dev.conflux.api.step.StepContext;
 import dev.conflux.api.workflow.DeployResult;
 import dev.conflux.api.workflow.Page;
 import dev.conflux.api.workflow.RunLogLine;
@@ -149,19 +150,22 @@ public class ConfluxWorkflowService implements WorkflowService {
         return engine.start(workflowId, inputs, trigger, runId);
     }
 
-    /** Starts a child run whose id is given by the parent step, or returns it when it was started before. */
-    public RunView startChild(String workflowId, Map<String, Object> inputs, String runId) {
-        return engine.start(workflowId, inputs, "parent", runId);
+    /**
+     * Starts the child run of the step behind {@code parentStep}, or returns it when that step
+     * started it before; the child's end resumes the step.
+     */
+    public RunView startChild(StepContext parentStep, String workflowId, Map<String, Object> inputs) {
+        return engine.startChild(parentStep, workflowId, inputs);
+    }
+
+    /** The id of the child run that the step behind {@code parentStep} starts. */
+    public String childRunId(StepContext parentStep) {
+        return engine.childRunId(parentStep);
     }
 
     /** When a run was last retried; empty when it never was. */
     public Optional<java.time.Instant> retriedAt(String runId) {
         return query(() -> runs.retriedAt(runId));
-    }
-
-    /** A WAITING step of an active run resumes now: what it waited for happened. */
-    public void resumeNow(String runId, String stepKey) {
-        engine.resumeNow(runId, stepKey);
     }
 
     @Override

@@ -1,8 +1,10 @@
 package dev.conflux.workflow.internal.engine;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
 
@@ -30,14 +32,16 @@ final class ActiveRun {
     /** Running attempts by step key. */
     final Map<String, Attempt> running = new HashMap<>();
     ScheduledFuture<?> runTimeout;
+    /** The step of another run that waits for this one to end (a child run), or null. */
+    Parent parent;
     /** Its row has been written (or is in the journal's hands): later changes are updates. */
     boolean stored;
     /** State changes decided but not yet committed; committed together, then {@link #afterCommit} runs. */
-    final java.util.List<Journal.Write> writes = new java.util.ArrayList<>();
+    final List<Journal.Write> writes = new ArrayList<>();
     /** What to do once {@link #writes} are committed: start attempts, publish events. */
-    final java.util.List<Runnable> afterCommit = new java.util.ArrayList<>();
+    final List<Runnable> afterCommit = new ArrayList<>();
     /** What to undo when {@link #writes} cannot be committed (give back concurrency slots). */
-    final java.util.List<Runnable> onCommitFailure = new java.util.ArrayList<>();
+    final List<Runnable> onCommitFailure = new ArrayList<>();
 
     ActiveRun(String runId, WorkflowDefinition definition, int version, Map<String, Object> inputs, String trigger,
             Instant createdAt, RunState state) {
@@ -48,6 +52,10 @@ final class ActiveRun {
         this.trigger = trigger;
         this.createdAt = createdAt;
         this.state = state;
+    }
+
+    /** A parent run's step that a child run resumes when it ends. */
+    record Parent(String runId, String stepKey) {
     }
 
     /** One running attempt: the worker running it, its cancellation signal and its timeout. */

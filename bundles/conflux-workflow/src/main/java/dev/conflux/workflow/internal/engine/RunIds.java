@@ -1,5 +1,6 @@
 package dev.conflux.workflow.internal.engine;
 
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
@@ -27,5 +28,13 @@ public final class RunIds {
         long high = (millis << 16) | 0x7000L | counter;
         long low = (RANDOM.nextLong() & 0x3FFF_FFFF_FFFF_FFFFL) | 0x8000_0000_0000_0000L;
         return new UUID(high, low).toString();
+    }
+
+    /**
+     * The id of the child run a step starts, made from the step's idempotency key: the same step
+     * running again after a crash or a retry names the same child, so it never starts a second one.
+     */
+    static String child(String parentIdempotencyKey) {
+        return UUID.nameUUIDFromBytes(("child:" + parentIdempotencyKey).getBytes(StandardCharsets.UTF_8)).toString();
     }
 }

@@ -33,6 +33,8 @@ final class RunStore {
     /** SQL lists of the states a run ends in, and of the others, as {@link RunState#isFinished} has them. */
     private static final String FINISHED = states(true);
     private static final String UNFINISHED = states(false);
+    private static final String RUN_COLUMNS = "SELECT run_id, workflow_id, version, state, inputs, error, trigger_kind, created_at, ended_at";
+    private static final String STORED_COLUMNS = RUN_COLUMNS + ", failure_phase, retried_at, parent_run_id, parent_step";
 
     private final DataSource dataSource;
 
@@ -54,11 +56,13 @@ final class RunStore {
         boolean failurePhase = run.failurePhase;
         Instant created = run.createdAt;
         Instant endedAt = run.endedAt;
+        String parentRunId = run.parent == null ? null : run.parent.runId();
+        String parentStep = run.parent == null ? null : run.parent.stepKey();
         return new Journal.Statement() {
             @Override
             public String sql() {
                 return "INSERT INTO wf_run (run_id, workflow_id, version, state, inputs, error, trigger_kind, failure_phase, "
-                        + "created_at, ended_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+                        + "created_at, ended_at, parent_run_id, parent_step) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
             }
 
             @Override
@@ -78,6 +82,8 @@ final class RunStore {
                 s.setBoolean(8, failurePhase);
                 s.setTimestamp(9, Timestamp.from(created));
                 timestamp(s, 10, endedAt);
+                s.setString(11, parentRunId);
+                s.setString(12, parentStep);
             }
         };
     }
@@ -250,8 +256,9 @@ final class RunStore {
      * A stored run with its step rows, for recovery and retry.
      *
      * @param retriedAt when the run was last retried, or null
+     * @param parent the step of another run that waits for this one, or null
      */
-    record StoredRun(RunView run, boolean failurePhase, Instant retriedAt, List<StepRow> steps) {
+    record StoredRun(RunView run, boolean failurePhase, Instant retriedAt, ActiveRun.Parent parent, List<StepRow> steps) {
     }
 
     record StepRow(String key, String stepId, Integer item, StepState state, int attempt, Object output, String error,
@@ -261,16 +268,16 @@ final class RunStore {
     List<StoredRun> unfinished() throws SQLException {
         List<StoredRun> result = new ArrayList<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
-                RUN_COLUMNS + ", failure_phase, retried_at FROM wf_run WHERE state IN (" + UNFINISHED + ") ORDER BY created_at")) {
+                STORED_COLUMNS + " FROM wf_run WHERE state IN (" + UNFINISHED + ") ORDER BY created_at")) {
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
-                    RunView run = run(rs);
-                    result.add(new StoredRun(run, rs.getBoolean("failure_phase"), instant(rs.getTimestamp("retried_at")), List.of()));
+                    result.add(storedRun(rs, List.of()));
                 }
             }
             List<StoredRun> withSteps = new ArrayList<>();
             for (StoredRun stored : result) {
-                withSteps.add(new StoredRun(stored.run(), stored.failurePhase(), stored.retriedAt(), stepRows(c, stored.run().runId())));
+                withSteps.add(new StoredRun(stored.run(), stored.failurePhase(), stored.retriedAt(), stored.parent(),
+                        stepRows(c, stored.run().runId())));
             }
             return withSteps;
         }
@@ -279,16 +286,53 @@ final class RunStore {
     /** Any run with its step rows (to retry a finished one), or empty. */
     Optional<StoredRun> stored(String runId) throws SQLException {
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
-                RUN_COLUMNS + ", failure_phase, retried_at FROM wf_run WHERE run_id = ?")) {
+                STORED_COLUMNS + " FROM wf_run WHERE run_id = ?")) {
             s.setString(1, runId);
             try (ResultSet rs = s.executeQuery()) {
-                if (!rs.next()) {
-                    return Optional.empty();
-                }
-                return Optional.of(new StoredRun(run(rs), rs.getBoolean("failure_phase"), instant(rs.getTimestamp("retried_at")),
-                        stepRows(c, runId)));
+                return rs.next() ? Optional.of(storedRun(rs, stepRows(c, runId))) : Optional.empty();
             }
         }
+    }
+
+    private static StoredRun storedRun(ResultSet rs, List<StepRow> steps) throws SQLException {
+        String parentRunId = rs.getString("parent_run_id");
+        ActiveRun.Parent parent = parentRunId == null ? null : new ActiveRun.Parent(parentRunId, rs.getString("parent_step"));
+        return new StoredRun(run(rs), rs.getBoolean("failure_phase"), instant(rs.getTimestamp("retried_at")), parent, steps);
+    }
+
+    /** The unfinished child runs of a run. */
+    List<String> unfinishedChildren(String parentRunId) throws SQLException {
+        return ids("SELECT run_id FROM wf_run WHERE parent_run_id = ? AND state IN (" + UNFINISHED + ")", parentRunId);
+    }
+
+    /**
+     * The waiting steps of unfinished runs whose child has ended: after a crash between a child's end
+     * and its parent's resumption, these resume.
+     */
+    List<ActiveRun.Parent> parentsOfEndedChildren() throws SQLException {
+        List<ActiveRun.Parent> parents = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
+                "SELECT c.parent_run_id, c.parent_step FROM wf_run c JOIN wf_run p ON p.run_id = c.parent_run_id "
+                        + "WHERE c.state IN (" + FINISHED + ") AND p.state IN (" + UNFINISHED + ")");
+                ResultSet rs = s.executeQuery()) {
+            while (rs.next()) {
+                parents.add(new ActiveRun.Parent(rs.getString(1), rs.getString(2)));
+            }
+        }
+        return parents;
+    }
+
+    private List<String> ids(String sql, String parameter) throws SQLException {
+        List<String> ids = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+            s.setString(1, parameter);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getString(1));
+                }
+            }
+        }
+        return ids;
     }
 
     /** When a run was last retried; empty when it never was (or does not exist). */
@@ -390,7 +434,6 @@ final class RunStore {
         return lines;
     }
 
-    private static final String RUN_COLUMNS = "SELECT run_id, workflow_id, version, state, inputs, error, trigger_kind, created_at, ended_at";
 
     private static RunView run(ResultSet rs) throws SQLException {
         @SuppressWarnings("unchecked")

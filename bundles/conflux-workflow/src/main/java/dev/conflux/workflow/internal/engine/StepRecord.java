@@ -1,6 +1,8 @@
 package dev.conflux.workflow.internal.engine;
 
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 
 import dev.conflux.api.workflow.StepState;
 import dev.conflux.workflow.internal.definition.StepDefinition;
@@ -22,7 +24,7 @@ final class StepRecord {
     Instant endedAt;
     Instant dueAt;
     /** While WAITING: what its step type asked to be handed back when it resumes (stored as the step's output). */
-    java.util.Map<String, Object> resumeState;
+    Map<String, Object> resumeState;
     /** When the current attempt times out (its step's timeout from the attempt's start), or null; not persisted. */
     Instant attemptDeadline;
     /** When it started waiting for its step type, for the wait limit. */
@@ -33,8 +35,13 @@ final class StepRecord {
     boolean wakeScheduled;
     /** When that timer fires. */
     Instant wakeTime;
+    /**
+     * Something resumed the step while its attempt was still running (a child run ended before
+     * the step parked to wait for it): when the attempt parks, it is due at once. Not persisted.
+     */
+    boolean resumeRequested;
     /** For a foreach step: its items' keys in order, once the list was evaluated. */
-    java.util.List<String> itemKeys;
+    List<String> itemKeys;
 
     StepRecord(StepDefinition definition, Integer item, Object itemValue) {
         this.definition = definition;

@@ -1,55 +1,40 @@
 package dev.conflux.workflow.internal.steps;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.event.Event;
-import org.osgi.service.event.EventConstants;
-import org.osgi.service.event.EventHandler;
 
-import dev.conflux.api.event.EventProperties;
 import dev.conflux.api.problem.ProblemException;
 import dev.conflux.api.step.StepContext;
 import dev.conflux.api.step.StepResult;
 import dev.conflux.api.step.StepType;
 import dev.conflux.api.workflow.RunState;
 import dev.conflux.api.workflow.RunView;
-import dev.conflux.api.workflow.StepState;
 import dev.conflux.api.workflow.StepView;
 import dev.conflux.workflow.internal.ConfluxWorkflowService;
 
 /**
  * {@code workflow}: runs another workflow as a child run and returns its outcome:
  * {@code {runId, state, outputs: {stepId: output}}}, also as the failed step's output when the child
- * did not succeed. The child's id comes from the step's
- * idempotency key, so a step that runs again after a crash waits for the same child instead of
- * starting a second one. While the child runs, the parent's step is WAITING: it holds no worker and
- * no concurrency slot, so any number of parents can wait. The child's end resumes it at once (its
- * run events); a poll with growing pauses (up to {@value #LONGEST_POLL_SECONDS} s) covers a restart.
- * Cancelling the parent run cancels the child.
+ * did not succeed. The engine names the child after the step, so a step that runs again after a
+ * crash waits for the same child instead of starting a second one. While the child runs, the
+ * parent's step is WAITING: it holds no worker and no concurrency slot, so any number of parents
+ * can wait. The engine resumes it when the child ends (also after a restart) and cancels the child
+ * when the parent is cancelled; the step looks again once an hour in any case.
  */
-@Component(service = {StepType.class, EventHandler.class}, property = {StepType.TYPE_PROPERTY + "=workflow",
-    EventConstants.EVENT_TOPIC + "=conflux/workflow/run/SUCCEEDED",
-    EventConstants.EVENT_TOPIC + "=conflux/workflow/run/FAILED",
-    EventConstants.EVENT_TOPIC + "=conflux/workflow/run/CANCELLED"})
-public class ChildWorkflowStep implements StepType, EventHandler {
+@Component(service = StepType.class, property = StepType.TYPE_PROPERTY + "=workflow")
+public class ChildWorkflowStep implements StepType {
 
-    static final long LONGEST_POLL_SECONDS = 5;
+    /** How long a parked step waits before it looks at its child again, if nothing resumed it. */
+    static final Duration LOOK_AGAIN = Duration.ofHours(1);
     private static final String CHILD = "childRunId";
-    private static final String POLLS = "polls";
 
-    /** The parent step each child run resumes: child run id to {parent run id, step key}. */
-    private final ConcurrentMap<String, String[]> waiting = new ConcurrentHashMap<>();
     private final ConfluxWorkflowService workflows;
 
     @Activate
@@ -75,13 +60,20 @@ public class ChildWorkflowStep implements StepType, EventHandler {
     }
 
     @Override
+    public Map<String, Object> outputSchema() {
+        return Map.of("type", "object", "properties", Map.of(
+                "runId", Map.of("type", "string", "description", "the child run's id"),
+                "state", Map.of("type", "string", "description", "how the child ended: SUCCEEDED, FAILED or CANCELLED"),
+                "outputs", Map.of("type", "object", "description", "the child's step outputs by step id")));
+    }
+
+    @Override
     public StepResult execute(StepContext context) {
         Object workflow = context.inputs().get("workflow");
         if (!(workflow instanceof String id) || id.isBlank()) {
             return StepResult.permanentFailure("'workflow' names the workflow to run");
         }
-        String childId = UUID.nameUUIDFromBytes(("child:" + context.idempotencyKey()).getBytes(StandardCharsets.UTF_8)).toString();
-        int polls = context.resumeState().get(POLLS) instanceof Number n ? n.intValue() : 0;
+        String childId = workflows.childRunId(context);
         if (!context.resumeState().containsKey(CHILD)) {
             Object given = context.inputs().getOrDefault("inputs", Map.of());
             if (!(given instanceof Map<?, ?> map)) {
@@ -93,7 +85,7 @@ public class ChildWorkflowStep implements StepType, EventHandler {
                 // looked up before starting: a new child may well have finished by the time startChild returns
                 RunView earlier = workflows.getRun(childId).orElse(null);
                 if (earlier == null) {
-                    workflows.startChild(id, inputs, childId);
+                    workflows.startChild(context, id, inputs);
                     context.logger().info("child run " + childId + " of " + id);
                 } else if ((earlier.state() == RunState.FAILED || earlier.state() == RunState.CANCELLED)
                         && endedBeforeTheLastRetry(earlier, context.runId())) {
@@ -106,17 +98,14 @@ public class ChildWorkflowStep implements StepType, EventHandler {
                 return StepResult.permanentFailure("cannot start workflow '" + id + "': " + e.getMessage());
             }
         }
-        waiting.put(childId, new String[] {context.runId(), stepKey(context)});
         RunView now = workflows.getRun(childId).orElse(null);
         if (now == null) {
-            waiting.remove(childId);
             return StepResult.permanentFailure("child run " + childId + " of '" + id + "' is gone (purged?)");
         }
         if (!now.state().isFinished()) {
-            long pauseMillis = Math.min(LONGEST_POLL_SECONDS * 1000, 100L << Math.min(polls, 6));
-            return StepResult.resumeAfter(Duration.ofMillis(pauseMillis), Map.of(CHILD, childId, POLLS, polls + 1));
+            // the child's end resumes this step; one that ends before the step has parked resumes it as soon as it does
+            return StepResult.resumeAfter(LOOK_AGAIN, Map.of(CHILD, childId));
         }
-        waiting.remove(childId);
         Map<String, Object> outputs = new LinkedHashMap<>();
         for (StepView step : now.steps()) {
             if (step.item() == null) {
@@ -139,41 +128,5 @@ public class ChildWorkflowStep implements StepType, EventHandler {
     private boolean endedBeforeTheLastRetry(RunView child, String parentRunId) {
         Instant retried = workflows.retriedAt(parentRunId).orElse(null);
         return retried != null && child.endedAt() != null && child.endedAt().isBefore(retried);
-    }
-
-    /** A child ended: its parent step resumes now. A parent was cancelled: its children are cancelled too. */
-    @Override
-    public void handleEvent(Event event) {
-        Object runId = event.getProperty(EventProperties.RUN_ID);
-        if (!(runId instanceof String id)) {
-            return;
-        }
-        String[] parent = waiting.remove(id);
-        if (parent != null) {
-            workflows.resumeNow(parent[0], parent[1]);
-        }
-        if (event.getTopic().endsWith("/CANCELLED")) {
-            workflows.getRun(id).ifPresent(run -> {
-                for (StepView step : run.steps()) {
-                    if ("workflow".equals(step.type()) && step.state() == StepState.CANCELLED) {
-                        String key = id + "/" + step.stepId() + (step.item() == null ? "" : "/" + step.item());
-                        String child = UUID.nameUUIDFromBytes(("child:" + key).getBytes(StandardCharsets.UTF_8)).toString();
-                        waiting.remove(child);
-                        try {
-                            workflows.cancel(child);
-                        } catch (ProblemException finishedOrUnknown) {
-                            // nothing to cancel
-                        }
-                    }
-                }
-            });
-        }
-    }
-
-    private static String stepKey(StepContext context) {
-        // the idempotency key is runId/stepId[/item]; the engine's step key is stepId[#item]
-        String rest = context.idempotencyKey().substring(context.runId().length() + 1);
-        int slash = rest.indexOf('/');
-        return slash < 0 ? rest : rest.substring(0, slash) + "#" + rest.substring(slash + 1);
     }
 }
