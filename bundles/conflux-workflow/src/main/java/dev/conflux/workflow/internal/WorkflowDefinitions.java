@@ -32,14 +32,17 @@ import dev.conflux.api.problem.ProblemType;
 import dev.conflux.api.store.SchemaMigrator;
 import dev.conflux.api.workflow.DeployResult;
 import dev.conflux.api.workflow.Page;
+import dev.conflux.api.step.StepType;
 import dev.conflux.api.workflow.ValidationMessage;
 import dev.conflux.api.workflow.WorkflowDetails;
 import dev.conflux.api.workflow.WorkflowService;
 import dev.conflux.api.workflow.WorkflowSummary;
 import dev.conflux.api.workflow.WorkflowValidationException;
 import dev.conflux.workflow.internal.definition.DefinitionParser;
+import dev.conflux.workflow.internal.definition.StepDefinition;
 import dev.conflux.workflow.internal.definition.WorkflowDefinition;
 import dev.conflux.workflow.internal.engine.RunEngine;
+import dev.conflux.workflow.internal.schema.JsonSchemas;
 import dev.conflux.workflow.internal.store.DefinitionStore;
 
 /**
@@ -59,7 +62,18 @@ public class WorkflowDefinitions {
     private final StepTypeRegistry stepTypes;
     private volatile DefinitionParser parser;
     private final java.util.List<java.util.function.Consumer<String>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
-    private final java.util.Map<String, WorkflowDefinition> parsed = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Parsed versions, most recently used kept: a version never changes, but every deployment adds one. */
+    private final Map<String, WorkflowDefinition> parsed = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(64, 0.75f, true) {
+                private static final long serialVersionUID = 1L;
+
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, WorkflowDefinition> eldest) {
+                    return size() > PARSED_VERSIONS;
+                }
+            });
+    /** How many parsed versions are kept in memory; one past that is parsed again from the database when a run needs it. */
+    static final int PARSED_VERSIONS = 1024;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     volatile EventAdmin eventAdmin;
@@ -80,7 +94,7 @@ public class WorkflowDefinitions {
 
     public WorkflowService.ValidationReport validate(String source) {
         DefinitionParser.Result result = parser.parse(source);
-        return new WorkflowService.ValidationReport(result.id(), result.errors(), result.warnings());
+        return new WorkflowService.ValidationReport(result.id(), result.errors(), warnings(result));
     }
 
     public DeployResult deploy(String source, String origin) {
@@ -101,10 +115,11 @@ public class WorkflowDefinitions {
             post("DEPLOYED", id, stored.version());
         }
         changed(id);
-        for (ValidationMessage warning : result.warnings()) {
+        List<ValidationMessage> warnings = warnings(result);
+        for (ValidationMessage warning : warnings) {
             LOG.warn("Workflow '{}': {}", id, warning);
         }
-        return new DeployResult(id, stored.version(), stored.created(), result.warnings());
+        return new DeployResult(id, stored.version(), stored.created(), warnings);
     }
 
     public Page<WorkflowSummary> list(int offset, int limit) {
@@ -124,7 +139,7 @@ public class WorkflowDefinitions {
                 return Optional.empty();
             }
             String source = store.source(id, current.get().version()).orElse("");
-            List<ValidationMessage> warnings = new ArrayList<>(parser.parse(source).warnings());
+            List<ValidationMessage> warnings = warnings(parser.parse(source));
             return Optional.of(new WorkflowDetails(current.get(), source, store.versions(id), Map.of(), warnings));
         } catch (SQLException e) {
             throw storageFailure("reading workflow '" + id + "'", e);
@@ -165,6 +180,61 @@ public class WorkflowDefinitions {
         } catch (SQLException e) {
             throw storageFailure("reading workflow '" + id + "'", e);
         }
+    }
+
+    /**
+     * The parser's warnings and, for each step whose {@code with} is literal (no expression in it)
+     * and whose type is available, how it does not fit the type's input schema: such a step would
+     * be refused at every run.
+     */
+    private List<ValidationMessage> warnings(DefinitionParser.Result result) {
+        List<ValidationMessage> warnings = new ArrayList<>(result.warnings());
+        if (result.definition() == null) {
+            return warnings;
+        }
+        literalInputWarnings("steps", result.definition().steps(), warnings);
+        literalInputWarnings("onFailure", result.definition().onFailure(), warnings);
+        return warnings;
+    }
+
+    private void literalInputWarnings(String section, List<StepDefinition> steps, List<ValidationMessage> warnings) {
+        for (int i = 0; i < steps.size(); i++) {
+            StepDefinition step = steps.get(i);
+            if (step.foreach() != null || !literal(step.with())) {
+                continue;
+            }
+            StepType type = stepTypes.find(step.type()).orElse(null);
+            if (type == null) {
+                continue;
+            }
+            Object with = step.with();
+            Object inputs = with instanceof Map<?, ?> ? with : with == null ? Map.of() : Map.of("value", with);
+            List<String> problems;
+            try {
+                problems = JsonSchemas.mismatches(type.inputSchema(), inputs);
+            } catch (RuntimeException unusableSchema) {
+                problems = List.of("the step type's input schema cannot be used: " + unusableSchema.getMessage());
+            }
+            if (!problems.isEmpty()) {
+                warnings.add(new ValidationMessage(step.line(), step.column(), section + "[" + i + "].with",
+                        "step '" + step.id() + "': its 'with' does not fit step type '" + step.type() + "', so every run would refuse it: "
+                                + String.join("; ", problems)));
+            }
+        }
+    }
+
+    /** Whether a {@code with} tree holds no expression, so it is the same at every run. */
+    private static boolean literal(Object value) {
+        if (value instanceof String text) {
+            return !text.contains("${");
+        }
+        if (value instanceof Map<?, ?> map) {
+            return map.values().stream().allMatch(WorkflowDefinitions::literal);
+        }
+        if (value instanceof List<?> list) {
+            return list.stream().allMatch(WorkflowDefinitions::literal);
+        }
+        return true;
     }
 
     /** A version of a workflow, parsed; versions never change, so they are kept once parsed. */

@@ -115,6 +115,16 @@ public final class RunEngine implements AutoCloseable {
         return store;
     }
 
+    /** Whether no run is active: nothing is running, waiting or due. */
+    boolean idle() {
+        return active.isEmpty();
+    }
+
+    /** How many runs wait for a concurrency slot. */
+    int waitingForSlot() {
+        return slots.waiting();
+    }
+
     // ---- lifecycle ----
 
     /** Picks up every run that had not finished when the engine last stopped (or crashed). */

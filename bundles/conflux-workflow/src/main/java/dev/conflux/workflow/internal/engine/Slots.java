@@ -117,6 +117,11 @@ final class Slots {
         }
     }
 
+    /** Runs queued for a slot now. */
+    int waiting() {
+        return queued.size();
+    }
+
     /** Attempts running now. */
     int running() {
         return running.get();

@@ -21,7 +21,7 @@ import dev.conflux.workflow.internal.StepTypeRegistry;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
-/** {@code GET /api/v1/step-types}: the step types installed bundles provide, with their input schemas. */
+/** {@code GET /api/v1/step-types}: the step types installed bundles provide, with their input and output schemas. */
 @Component(service = StepTypesResource.class)
 @JaxrsResource
 @JaxrsName("conflux.step-types")
@@ -39,7 +39,7 @@ public class StepTypesResource {
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(operationId = "listStepTypes", summary = "Installed step types, their bundles and input schemas")
+    @Operation(operationId = "listStepTypes", summary = "Installed step types, their bundles, input schemas and (where the type gives one) output schemas")
     public List<Map<String, Object>> list() {
         List<Map<String, Object>> types = new ArrayList<>();
         registry.available().forEach((name, provided) -> {
@@ -48,6 +48,7 @@ public class StepTypesResource {
             type.put("description", provided.stepType().description());
             type.put("bundle", provided.bundle());
             type.put("inputSchema", provided.stepType().inputSchema());
+            type.put("outputSchema", provided.stepType().outputSchema());
             types.add(type);
         });
         return types;

@@ -141,7 +141,8 @@ public class RunEngineTest {
                 assertEquals(runId, b.get(10, TimeUnit.SECONDS).runId());
                 await(runId, r -> r.state() == RunState.SUCCEEDED);
             }
-            Thread.sleep(200);
+            awaitIdle(engine);
+            awaitIdle(otherNode);
             assertEquals("each fire time ran its step once", 20, executions.get());
         } finally {
             otherNode.close();
@@ -222,7 +223,7 @@ public class RunEngineTest {
         deploy("id: widen\nsteps:\n  - {id: a, type: hold}\n  - {id: b, type: hold}\n  - {id: c, type: hold}\n");
         String run = engine.start("widen", Map.of(), "api").runId();
         await(run, r -> r.steps().stream().filter(s -> s.state() == StepState.RUNNING).count() == 1);
-        Thread.sleep(200);
+        awaitCondition("the run waits for its workflow's slot", () -> engine.waitingForSlot() == 1);
         assertEquals(1, running.get());
 
         engine.apply(new RunEngine.Settings(8, 3, Duration.ofSeconds(30)));
@@ -491,9 +492,8 @@ public class RunEngineTest {
         assertTrue(entered.await(5, TimeUnit.SECONDS));
         assertEquals(RunState.PAUSED, engine.pause(runId).state());
         release.countDown();
+        // b would have been started in the same commit as a's end: nothing to wait for
         RunView paused = await(runId, r -> step(r, "a", null).state() == StepState.SUCCEEDED);
-        Thread.sleep(200);
-        paused = engine.store().get(runId).orElseThrow();
         assertEquals(RunState.PAUSED, paused.state());
         assertTrue("b has not started: no row until a step first changes state",
                 paused.steps().stream().noneMatch(s -> s.stepId().equals("b")));
@@ -567,9 +567,10 @@ public class RunEngineTest {
         }));
         types.put("never", step("never", ctx -> StepResult.retryableFailure("down")));
         deploy("id: patient\ntimeout: 1s\nsteps:\n  - {id: a, type: never, retry: {max: 2, initial: 10ms, jitter: false}}\n");
-        String runId = engine.start("patient", Map.of(), "api").runId();
+        RunView started = engine.start("patient", Map.of(), "api");
+        String runId = started.runId();
         assertEquals(RunState.FAILED, await(runId, r -> r.state().isFinished()).state());
-        Thread.sleep(1_100); // past the run's timeout, counted from its start
+        untilPast(started.createdAt().plusMillis(1_100)); // past the run's timeout, counted from its start
         types.put("never", types.get("third-time"));
         engine.retry(runId);
         RunView done = await(runId, r -> r.state().isFinished());
@@ -590,9 +591,10 @@ public class RunEngineTest {
             return StepResult.success("ok");
         }));
         deploy("id: bounded-retry\ntimeout: 1500ms\nsteps:\n  - {id: a, type: slow-when-healthy}\n");
-        String runId = engine.start("bounded-retry", Map.of(), "api").runId();
+        RunView started = engine.start("bounded-retry", Map.of(), "api");
+        String runId = started.runId();
         assertEquals(RunState.FAILED, await(runId, r -> r.state().isFinished()).state());
-        Thread.sleep(1_600);
+        untilPast(started.createdAt().plusMillis(1_600)); // past the run's timeout, counted from its start
         healthy.set(true);
         engine.retry(runId);
         assertTrue(retriedStepStarted.await(5, TimeUnit.SECONDS));
@@ -750,6 +752,93 @@ public class RunEngineTest {
         StepResult run(StepContext context) throws InterruptedException;
     }
 
+    @Test
+    public void aStepWhoseInputDoesNotFitItsTypesSchemaIsRefusedWithoutAnAttempt() {
+        AtomicInteger calls = new AtomicInteger();
+        types.put("fetch", new StepType() {
+            @Override
+            public String name() {
+                return "fetch";
+            }
+
+            @Override
+            public String description() {
+                return "needs a url";
+            }
+
+            @Override
+            public Map<String, Object> inputSchema() {
+                return Map.of("type", "object", "required", List.of("url"),
+                        "properties", Map.of("url", Map.of("type", "string"), "tries", Map.of("type", "integer", "minimum", 1)));
+            }
+
+            @Override
+            public StepResult execute(StepContext context) {
+                calls.incrementAndGet();
+                return StepResult.success(context.inputs());
+            }
+        });
+        deploy("id: typed\ninputs: {type: object}\nsteps:\n"
+                + "  - {id: good, type: fetch, with: {url: \"${inputs.url}\", tries: 2}}\n"
+                + "  - {id: bad, type: fetch, with: {tries: \"${inputs.tries}\"}, retry: {max: 3, initial: 10ms}}\n");
+        RunView done = await(engine.start("typed", Map.of("url", "http://x", "tries", 0), "api").runId(), r -> r.state().isFinished());
+        assertEquals(RunState.FAILED, done.state());
+        assertEquals(StepState.SUCCEEDED, step(done, "good", null).state());
+        StepView bad = step(done, "bad", null);
+        assertEquals(StepState.FAILED, bad.state());
+        assertEquals("refused before an attempt, and not retried", 0, bad.attempt());
+        assertTrue(bad.error(), bad.error().startsWith("step 'bad': its input ('with') does not fit step type 'fetch': "));
+        assertTrue("names the missing field: " + bad.error(), bad.error().contains("url"));
+        assertTrue("names the field out of range: " + bad.error(), bad.error().contains("$.tries"));
+        assertEquals("only the good step ran", 1, calls.get());
+    }
+
+    @Test
+    public void aChildsEndResumesItsParentAtOnceAndCancellingTheParentCancelsTheChild() throws Exception {
+        CountDownLatch childRunning = new CountDownLatch(1);
+        CountDownLatch releaseChild = new CountDownLatch(1);
+        types.put("gate", step("gate", ctx -> {
+            childRunning.countDown();
+            return releaseChild.await(10, TimeUnit.SECONDS) ? StepResult.success("opened") : StepResult.permanentFailure("shut");
+        }));
+        types.put("spawn", step("spawn", ctx -> {
+            String child = engine.childRunId(ctx);
+            if (ctx.resumeState().isEmpty()) {
+                engine.startChild(ctx, "child", Map.of());
+                return StepResult.resumeAfter(Duration.ofHours(1), Map.of("child", child)); // only the child's end wakes it
+            }
+            RunView ended;
+            try {
+                ended = engine.store().get(child).orElseThrow();
+            } catch (java.sql.SQLException e) {
+                return StepResult.retryableFailure(e.getMessage());
+            }
+            return ended.state().isFinished() ? StepResult.success(ended.state().name())
+                    : StepResult.resumeAfter(Duration.ofHours(1), Map.of("child", child));
+        }));
+        deploy("id: child\nsteps:\n  - {id: g, type: gate}\n");
+        deploy("id: parent\nsteps:\n  - {id: s, type: spawn}\n");
+        String parent = engine.start("parent", Map.of(), "api").runId();
+        assertTrue(childRunning.await(5, TimeUnit.SECONDS));
+        await(parent, r -> step(r, "s", null).state() == StepState.WAITING);
+        releaseChild.countDown();
+        RunView done = await(parent, r -> r.state().isFinished());
+        assertEquals(RunState.SUCCEEDED, done.state());
+        assertEquals("SUCCEEDED", step(done, "s", null).output());
+
+        CountDownLatch secondChild = new CountDownLatch(1);
+        types.put("gate", step("gate", ctx -> {
+            secondChild.countDown();
+            Thread.sleep(30_000);
+            return StepResult.success(null);
+        }));
+        String second = engine.start("parent", Map.of(), "api").runId();
+        assertTrue(secondChild.await(5, TimeUnit.SECONDS));
+        await(second, r -> step(r, "s", null).state() == StepState.WAITING);
+        engine.cancel(second);
+        assertEquals(RunState.CANCELLED, await(RunIds.child(second + "/s"), r -> r.state().isFinished()).state());
+    }
+
     private static StepType step(String name, Body body) {
         return new StepType() {
             @Override
@@ -767,6 +856,30 @@ public class RunEngineTest {
                 return body.run(context);
             }
         };
+    }
+
+    /** Waits until the engine has no active run left: nothing more will run. */
+    private static void awaitIdle(RunEngine engine) {
+        awaitCondition("the engine is idle", engine::idle);
+    }
+
+    private static void awaitCondition(String what, java.util.function.BooleanSupplier condition) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not so after 15 s: " + what);
+            }
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    /** Waits until the clock has passed {@code instant}. */
+    private static void untilPast(java.time.Instant instant) {
+        awaitCondition("the clock passed " + instant, () -> java.time.Instant.now().isAfter(instant));
     }
 
     private RunView await(String runId, Predicate<RunView> condition) {
