@@ -151,7 +151,7 @@ public final class EngineBenchmark {
     }
 
     /** Deletes a measurement's database files once it is done: a run of the benchmark leaves nothing behind. */
-    private static void delete(Path folder) throws IOException {
+    static void delete(Path folder) throws IOException {
         if (!Files.exists(folder)) {
             return;
         }
