@@ -20,6 +20,7 @@ import org.osgi.service.event.EventHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.conflux.api.concurrent.NamedThreads;
 import dev.conflux.api.event.ConfluxTopics;
 import dev.conflux.api.event.EventProperties;
 import io.micrometer.core.instrument.Counter;
@@ -75,8 +76,7 @@ public class EventCollector implements EventHandler {
                     .description("Steps in this state now: running, parked, waiting to retry, waiting for their type")
                     .register(registry);
         }
-        this.worker = new Thread(this::drain, "conflux-analytics-collector");
-        worker.setDaemon(true);
+        this.worker = NamedThreads.thread("conflux-analytics-collector", this::drain);
     }
 
     /** A collector with its thread running, outside OSGi (the engine benchmark); {@link #stop} ends it. */

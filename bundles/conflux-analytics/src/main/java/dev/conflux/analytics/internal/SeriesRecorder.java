@@ -1,10 +1,10 @@
 package dev.conflux.analytics.internal;
 
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -23,8 +23,10 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.conflux.api.concurrent.NamedThreads;
 import dev.conflux.api.event.EventProperties;
 import dev.conflux.api.store.SchemaMigrator;
+import dev.conflux.api.store.StoreException;
 
 /**
  * Samples every metric into the database at the configured interval, rolls samples up into minutes
@@ -45,18 +47,15 @@ public class SeriesRecorder {
     private final Sampler sampler = new Sampler();
     private final Anomalies anomalies = new Anomalies();
     private final EventAdmin events;
-    private final List<Listener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Listener> listeners = new CopyOnWriteArrayList<>();
 
     /** Told of every sample after it is stored, on the recorder's thread: alert rules. */
     @FunctionalInterface
     public interface Listener {
         void sampled(long at, List<SeriesStore.Sample> samples, List<SeriesStore.Anomaly> anomalies);
     }
-    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(task -> {
-        Thread t = new Thread(task, "conflux-analytics-series");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(
+            NamedThreads.single("conflux-analytics-series"));
     private volatile AnalyticsConfig config;
     private ScheduledFuture<?> sampling;
     private ScheduledFuture<?> housekeeping;
@@ -117,7 +116,7 @@ public class SeriesRecorder {
         try {
             Forecasts.Result result = Forecasts.forecast(store, sampleSeconds(), name, labels, Duration.ofHours(6), horizon);
             return java.util.Arrays.stream(result.forecast().mean()).max();
-        } catch (Forecasts.Unforecastable | SQLException e) {
+        } catch (Forecasts.Unforecastable | StoreException e) {
             return java.util.OptionalDouble.empty();
         }
     }
@@ -147,7 +146,7 @@ public class SeriesRecorder {
         try {
             store.record(at, (int) (every / 1000), samples);
             recovered();
-        } catch (SQLException | RuntimeException e) {
+        } catch (RuntimeException e) {
             failed("store samples", e);
         }
         // detection and alerts go on while the database is away
@@ -155,7 +154,7 @@ public class SeriesRecorder {
             List<SeriesStore.Anomaly> found = anomalies.inspect(at, samples);
             try {
                 store.recordAnomalies(found);
-            } catch (SQLException e) {
+            } catch (StoreException e) {
                 failed("store anomalies", e);
             }
             for (SeriesStore.Anomaly a : found) {
@@ -199,7 +198,7 @@ public class SeriesRecorder {
                 rolledHoursUpTo = hoursEnd;
             }
             recovered();
-        } catch (SQLException | RuntimeException e) {
+        } catch (RuntimeException e) {
             failed("roll up series", e);
         }
         // pruned even when roll-ups fail, so a failing roll-up cannot fill the database
@@ -209,7 +208,7 @@ public class SeriesRecorder {
             store.prune(SeriesStore.MINUTE, SeriesStore.HOUR, now - Duration.ofDays(Math.max(1, c.keepMinutesDays())).toMillis());
             store.prune(SeriesStore.HOUR, Integer.MAX_VALUE, now - Duration.ofDays(Math.max(1, c.keepHoursDays())).toMillis());
             store.pruneAnomalies(now - Duration.ofDays(Math.max(1, c.keepAnomaliesDays())).toMillis());
-        } catch (SQLException | RuntimeException e) {
+        } catch (RuntimeException e) {
             failed("prune series", e);
         }
     }

@@ -1,6 +1,5 @@
 package dev.conflux.analytics.internal.rest;
 
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 
@@ -49,7 +48,7 @@ public class AnomaliesResource {
             @Parameter(description = "ISO-8601 instant (default: a day ago)") @QueryParam("from") String from,
             @Parameter(description = "ISO-8601 instant, exclusive (default: now)") @QueryParam("to") String to,
             @Parameter(description = "Only this metric") @QueryParam("metric") String metric,
-            @QueryParam("limit") @DefaultValue("100") int limit) throws SQLException {
+            @QueryParam("limit") @DefaultValue("100") int limit) {
         Params.Range range = Params.range(from, to, Duration.ofDays(1));
         return recorder.store().anomalies(range.from().toEpochMilli(), range.to().toEpochMilli(),
                 metric == null || metric.isBlank() ? null : metric.trim(), Params.limit(limit, 1000));

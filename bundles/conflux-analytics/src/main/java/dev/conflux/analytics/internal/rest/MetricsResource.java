@@ -1,6 +1,5 @@
 package dev.conflux.analytics.internal.rest;
 
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -110,17 +109,13 @@ public class MetricsResource {
             resolution = SeriesStore.HOUR;
         }
         long stepSeconds = Math.max(width.getSeconds(), resolution);
-        try {
-            List<SeriesStore.Series> series = recorder.store().query(name, labels(labels), start.toEpochMilli(),
-                    end.toEpochMilli(), resolution, stepSeconds);
-            if (series.isEmpty() && !recorder.store().names().contains(name)) {
-                throw ProblemException.notFound("no metric named '" + name + "' is stored; GET /api/v1/metrics lists "
-                        + "the metrics (counters are stored under their name, timers as <name>.rate, .mean and .max)");
-            }
-            return new SeriesAnswer(name, start, end, stepSeconds + "s", resolution, series);
-        } catch (SQLException e) {
-            throw new IllegalStateException("reading series " + name + " failed", e);
+        List<SeriesStore.Series> series = recorder.store().query(name, labels(labels), start.toEpochMilli(),
+                end.toEpochMilli(), resolution, stepSeconds);
+        if (series.isEmpty() && !recorder.store().names().contains(name)) {
+            throw ProblemException.notFound("no metric named '" + name + "' is stored; GET /api/v1/metrics lists "
+                    + "the metrics (counters are stored under their name, timers as <name>.rate, .mean and .max)");
         }
+        return new SeriesAnswer(name, start, end, stepSeconds + "s", resolution, series);
     }
 
     /** A forecast: the model fitted to the history and the predicted points with their interval. */
@@ -150,7 +145,7 @@ public class MetricsResource {
             @Parameter(description = "History to fit, e.g. 3d (default 7d)") @QueryParam("history") String history,
             @Parameter(description = "Labels of the series: key=value pairs joined with commas") @QueryParam("labels") String labels,
             @Parameter(description = "A level to warn about, e.g. the heap's maximum") @QueryParam("limit") Double limit)
-            throws SQLException {
+            {
         Duration ahead = Params.duration("horizon", horizon, Duration.ofHours(1), Duration.ofDays(7));
         Duration back = Params.duration("history", history, Duration.ofDays(7), Duration.ofDays(90));
         Forecasts.Result result;
@@ -191,7 +186,7 @@ public class MetricsResource {
             @Parameter(description = "e.g. 1h (default), at most 7d") @QueryParam("window") String window,
             @Parameter(description = "Labels of the series: key=value pairs joined with commas") @QueryParam("labels") String labels,
             @Parameter(description = "Steps another series may lead by (default 10)") @QueryParam("maxLag") @DefaultValue("10") int maxLag,
-            @QueryParam("limit") @DefaultValue("20") int limit) throws SQLException {
+            @QueryParam("limit") @DefaultValue("20") int limit) {
         Duration span = Params.duration("window", window, Duration.ofHours(1), Duration.ofDays(7));
         if (maxLag < 0 || maxLag > 100) {
             throw ProblemException.invalid("'maxLag' must be between 0 and 100, got " + maxLag);

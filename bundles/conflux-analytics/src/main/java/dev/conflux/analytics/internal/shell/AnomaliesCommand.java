@@ -28,7 +28,7 @@ public class AnomaliesCommand implements Action {
     int lines = 20;
 
     @Override
-    public Object execute() throws java.sql.SQLException {
+    public Object execute() {
         ShellTable table = new ShellTable();
         table.column("At");
         table.column("Metric");

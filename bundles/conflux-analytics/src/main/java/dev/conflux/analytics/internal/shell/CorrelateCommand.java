@@ -34,7 +34,7 @@ public class CorrelateCommand implements Action {
     int lines = 10;
 
     @Override
-    public Object execute() throws java.sql.SQLException {
+    public Object execute() {
         MetricsResource.CorrelationAnswer answer = metrics.correlations(name, window, labels, 10, Math.max(1, Math.min(lines, 200)));
         ShellTable table = new ShellTable();
         table.column("Series").maxSize(80);

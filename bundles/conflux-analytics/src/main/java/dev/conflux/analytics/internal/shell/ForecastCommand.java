@@ -37,7 +37,7 @@ public class ForecastCommand implements Action {
     int points = 12;
 
     @Override
-    public Object execute() throws java.sql.SQLException {
+    public Object execute() {
         MetricsResource.ForecastAnswer f = metrics.forecast(name, horizon, null, labels, limit);
         System.out.println(name + " " + f.labels() + ": " + f.model().get("method") + " over " + f.historyPoints()
                 + " points of " + f.resolutionSeconds() + " s");
