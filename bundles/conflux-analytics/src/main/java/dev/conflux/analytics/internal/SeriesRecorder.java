@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -19,14 +20,18 @@ import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventAdmin;
+import org.osgi.service.event.EventConstants;
+import org.osgi.service.event.EventHandler;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.conflux.api.concurrent.NamedThreads;
+import dev.conflux.api.event.ConfluxTopics;
 import dev.conflux.api.event.EventProperties;
 import dev.conflux.api.store.SchemaMigrator;
 import dev.conflux.api.store.StoreException;
+import io.micrometer.core.instrument.Counter;
 
 /**
  * Samples every metric into the database at the configured interval, rolls samples up into minutes
@@ -34,9 +39,10 @@ import dev.conflux.api.store.StoreException;
  * through its series' anomaly detector; anomalies are stored and published on EventAdmin. One thread of its own: a
  * slow database delays the next sample, never the engine. Configuration changes apply at once.
  */
-@Component(service = SeriesRecorder.class, immediate = true, configurationPid = AnalyticsConfig.PID)
+@Component(service = {SeriesRecorder.class, EventHandler.class}, immediate = true, configurationPid = AnalyticsConfig.PID,
+        property = EventConstants.EVENT_TOPIC + "=" + ConfluxTopics.WORKFLOW_DEFINITION + "UNDEPLOYED")
 @Designate(ocd = AnalyticsConfig.class)
-public class SeriesRecorder {
+public class SeriesRecorder implements EventHandler {
 
     /** Where each anomaly is published, with the metric, its labels, the value, the expected value and the z-score. */
     public static final String ANOMALY_TOPIC = "conflux/analytics/anomaly";
@@ -45,7 +51,7 @@ public class SeriesRecorder {
     private final Metrics metrics;
     private final SeriesStore store;
     private final Sampler sampler = new Sampler();
-    private final Anomalies anomalies = new Anomalies();
+    private final Anomalies anomalies;
     private final EventAdmin events;
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
 
@@ -53,6 +59,10 @@ public class SeriesRecorder {
     @FunctionalInterface
     public interface Listener {
         void sampled(long at, List<SeriesStore.Sample> samples, List<SeriesStore.Anomaly> anomalies);
+
+        /** A workflow was undeployed: drop what is kept about its series (labelled {@code workflow=<id>}). */
+        default void forgotten(String workflow) {
+        }
     }
     private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(
             NamedThreads.single("conflux-analytics-series"));
@@ -71,6 +81,8 @@ public class SeriesRecorder {
         this.metrics = metrics;
         this.events = events;
         this.store = new SeriesStore(dataSource);
+        Counter evicted = Metrics.evictions(metrics.registry(), "detector");
+        this.anomalies = new Anomalies(evicted::increment);
         sampler.baseline(metrics.registry(), System.currentTimeMillis());
         apply(config);
     }
@@ -101,6 +113,43 @@ public class SeriesRecorder {
     @Deactivate
     void deactivate() {
         thread.shutdownNow();
+    }
+
+    /**
+     * A workflow was undeployed: its series stop being judged, and alert rules forget them. The
+     * collector removes the workflow's meters on its own thread, so a sample taken in between could
+     * bring a detector back: it is forgotten again one interval later. Its stored points age out by
+     * the retention like any others.
+     */
+    @Override
+    public void handleEvent(Event event) {
+        Object workflow = event.getProperty(EventProperties.WORKFLOW_ID);
+        if (workflow == null) {
+            return;
+        }
+        String id = workflow.toString();
+        try {
+            thread.execute(() -> forget(id));
+            thread.schedule(() -> forget(id), sampleSeconds(), TimeUnit.SECONDS);
+        } catch (RejectedExecutionException stopping) {
+            // deactivated: nothing left to forget
+        }
+    }
+
+    void forget(String workflow) {
+        anomalies.forget(workflow);
+        for (Listener listener : listeners) {
+            try {
+                listener.forgotten(workflow);
+            } catch (RuntimeException e) {
+                LOG.warn("A sample listener failed to forget workflow '{}'", workflow, e);
+            }
+        }
+    }
+
+    /** Detectors kept now, one per series judged. */
+    int detectors() {
+        return anomalies.size();
     }
 
     public void listen(Listener listener) {

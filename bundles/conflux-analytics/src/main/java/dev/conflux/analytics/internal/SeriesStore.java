@@ -5,11 +5,11 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 
 import javax.sql.DataSource;
 
@@ -23,6 +23,7 @@ public final class SeriesStore {
 
     public static final int MINUTE = 60;
     public static final int HOUR = 3600;
+    static final int MAX_CACHED_IDS = 50_000;
 
     /** One value of one series at one moment. */
     public record Sample(String name, Map<String, String> labels, double value) {
@@ -40,7 +41,8 @@ public final class SeriesStore {
     }
 
     private final Jdbc jdbc;
-    private final Map<String, Long> ids = new ConcurrentHashMap<>();
+    /** Series ids by name and labels: a cache of the table, at most {@value #MAX_CACHED_IDS} of them. */
+    private final Map<String, Long> ids = Collections.synchronizedMap(new LruMap<>(MAX_CACHED_IDS, (key, id) -> { }));
 
     public SeriesStore(DataSource dataSource) {
         this.jdbc = new Jdbc(dataSource, "the analytics store");
