@@ -1,7 +1,6 @@
 package dev.conflux.analytics.internal;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -17,10 +16,33 @@ final class Anomalies {
     private static final double ALPHA = 0.05;
     private static final int PHASES_PER_DAY = 144;
 
+    /** Series judged at most; the least recently sampled one beyond loses its detector. */
+    static final int MAX_SERIES = 20_000;
+
     private record Pair(AnomalyDetector plain, AnomalyDetector daily, long[] seen) {
     }
 
-    private final Map<String, Pair> detectors = new HashMap<>();
+    private record Series(String name, Map<String, String> labels) {
+    }
+
+    private final Map<Series, Pair> detectors;
+
+    Anomalies(Runnable evicted) {
+        this.detectors = new LruMap<>(MAX_SERIES, (series, pair) -> evicted.run());
+    }
+
+    Anomalies() {
+        this(() -> { });
+    }
+
+    /** Drops the detectors of a workflow's series (those labelled {@code workflow=<id>}): it was undeployed. */
+    void forget(String workflow) {
+        detectors.keySet().removeIf(series -> workflow.equals(series.labels().get("workflow")));
+    }
+
+    int size() {
+        return detectors.size();
+    }
     private double threshold;
     private int warmUp;
     private int samplesPerDay;
@@ -48,7 +70,7 @@ final class Anomalies {
             if (sample.name().startsWith("conflux.events") || sample.name().startsWith("conflux.analytics.")) {
                 continue; // counts of anomaly and alert events: judging them would feed anomalies back into themselves
             }
-            Pair pair = detectors.computeIfAbsent(sample.name() + '\u0000' + sample.labels(), k -> new Pair(
+            Pair pair = detectors.computeIfAbsent(new Series(sample.name(), sample.labels()), k -> new Pair(
                     new AnomalyDetector(ALPHA, threshold, warmUp, 0, 1, minDeviation),
                     new AnomalyDetector(ALPHA, threshold, warmUp, samplesPerDay, PHASES_PER_DAY, minDeviation), new long[1]));
             AnomalyDetector.Verdict plain = pair.plain().next(sample.value());

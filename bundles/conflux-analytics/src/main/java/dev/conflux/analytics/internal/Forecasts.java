@@ -1,6 +1,5 @@
 package dev.conflux.analytics.internal;
 
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +34,7 @@ public final class Forecasts {
      * once two days are stored, and forecasts the horizon.
      */
     public static Result forecast(SeriesStore store, int sampleSeconds, String name, Map<String, String> labels,
-            Duration history, Duration horizon) throws SQLException, Unforecastable {
+            Duration history, Duration horizon) throws Unforecastable {
         long now = System.currentTimeMillis();
         int resolution = SeriesStore.MINUTE;
         List<SeriesStore.Series> series = store.query(name, labels, now - history.toMillis(), now, SeriesStore.MINUTE,

@@ -11,6 +11,7 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -42,6 +43,16 @@ public class Metrics {
 
     public Metrics() {
         this.registry = create();
+    }
+
+    /**
+     * The counter of entries a bounded structure of analytics dropped to stay within its bound:
+     * {@code conflux_analytics_evictions_total{of="workflow"}} and so on.
+     */
+    public static Counter evictions(MeterRegistry registry, String of) {
+        return Counter.builder("conflux.analytics.evictions").tag("of", of)
+                .description("Entries dropped, least recently used first, to keep a tracked structure within its bound")
+                .register(registry);
     }
 
     /** A registry with Conflux's naming, for tests and for the benchmark. */

@@ -3,9 +3,13 @@ package dev.conflux.analytics.internal;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Performance of workflows and their steps, from the engine's events: counts since the analytics
@@ -17,6 +21,8 @@ public final class Performance {
     static final int SAMPLES = 4096;
     /** Completions are counted per second over the last hour: the longest throughput window. */
     static final int SECONDS = 3600;
+    /** Runs of one workflow held active at most: a run whose end was never seen (an event dropped) ages out. */
+    static final int MAX_ACTIVE_RUNS = 100_000;
 
     /** One workflow's figures, with its steps ranked by the share of run time they take. */
     public record WorkflowFigures(String workflow, long started, long succeeded, long failed, long cancelled, long active,
@@ -89,21 +95,51 @@ public final class Performance {
         long failed;
         long cancelled;
         long retries;
-        final java.util.Set<String> active = new java.util.HashSet<>();
+        final Set<String> active = new LinkedHashSet<>();
     }
 
     private final Map<String, WorkflowStats> workflows = new TreeMap<>();
 
     public synchronized void runStarted(String workflow, String runId) {
         WorkflowStats w = workflow(workflow);
-        if (w.active.add(runId)) {
+        if (activate(w, runId)) {
             w.started++;
         }
     }
 
+    private static boolean activate(WorkflowStats w, String runId) {
+        if (!w.active.add(runId)) {
+            return false;
+        }
+        if (w.active.size() > MAX_ACTIVE_RUNS) {
+            Iterator<String> oldest = w.active.iterator();
+            oldest.next();
+            oldest.remove();
+        }
+        return true;
+    }
+
+    /** Drops a workflow's figures: it was undeployed, or it is the least recently seen of too many. */
+    public synchronized void forget(String workflow) {
+        workflows.remove(workflow);
+    }
+
+    /** Drops a step's figures. */
+    public synchronized void forgetStep(String workflow, String step) {
+        WorkflowStats w = workflows.get(workflow);
+        if (w != null) {
+            w.steps.remove(step);
+        }
+    }
+
+    /** The workflows with figures, by id. */
+    public synchronized Set<String> workflows() {
+        return new TreeSet<>(workflows.keySet());
+    }
+
     /** A run that was running before a restart: active again, but not started again. */
     public synchronized void runSeen(String workflow, String runId) {
-        workflow(workflow).active.add(runId);
+        activate(workflow(workflow), runId);
     }
 
     public synchronized void runEnded(String workflow, String runId, String state, Long durationMillis, long at) {

@@ -2,10 +2,12 @@ package dev.conflux.analytics.internal;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Counter;
@@ -55,10 +57,12 @@ final class Sampler {
 
     List<SeriesStore.Sample> sample(MeterRegistry registry, long atMillis) {
         List<SeriesStore.Sample> samples = new ArrayList<>();
+        Set<String> present = new HashSet<>();
         for (Meter meter : registry.getMeters()) {
             String name = meter.getId().getName();
             Map<String, String> labels = labels(meter);
             String key = name + '\u0000' + labels;
+            present.add(key);
             if (meter instanceof Gauge || meter instanceof TimeGauge) {
                 add(samples, name, labels, first(meter, Statistic.VALUE));
             } else if (meter instanceof Counter || meter instanceof FunctionCounter) {
@@ -85,6 +89,8 @@ final class Sampler {
                 }
             }
         }
+        // a meter removed from the registry (an undeployed workflow's) leaves no count behind
+        previous.keySet().retainAll(present);
         lastSampleAt = atMillis;
         return samples;
     }

@@ -1,11 +1,12 @@
 package dev.conflux.analytics.internal;
 
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -19,12 +20,18 @@ import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventAdmin;
+import org.osgi.service.event.EventConstants;
+import org.osgi.service.event.EventHandler;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.conflux.api.concurrent.NamedThreads;
+import dev.conflux.api.event.ConfluxTopics;
 import dev.conflux.api.event.EventProperties;
 import dev.conflux.api.store.SchemaMigrator;
+import dev.conflux.api.store.StoreException;
+import io.micrometer.core.instrument.Counter;
 
 /**
  * Samples every metric into the database at the configured interval, rolls samples up into minutes
@@ -32,9 +39,10 @@ import dev.conflux.api.store.SchemaMigrator;
  * through its series' anomaly detector; anomalies are stored and published on EventAdmin. One thread of its own: a
  * slow database delays the next sample, never the engine. Configuration changes apply at once.
  */
-@Component(service = SeriesRecorder.class, immediate = true, configurationPid = AnalyticsConfig.PID)
+@Component(service = {SeriesRecorder.class, EventHandler.class}, immediate = true, configurationPid = AnalyticsConfig.PID,
+        property = EventConstants.EVENT_TOPIC + "=" + ConfluxTopics.WORKFLOW_DEFINITION + "UNDEPLOYED")
 @Designate(ocd = AnalyticsConfig.class)
-public class SeriesRecorder {
+public class SeriesRecorder implements EventHandler {
 
     /** Where each anomaly is published, with the metric, its labels, the value, the expected value and the z-score. */
     public static final String ANOMALY_TOPIC = "conflux/analytics/anomaly";
@@ -43,20 +51,21 @@ public class SeriesRecorder {
     private final Metrics metrics;
     private final SeriesStore store;
     private final Sampler sampler = new Sampler();
-    private final Anomalies anomalies = new Anomalies();
+    private final Anomalies anomalies;
     private final EventAdmin events;
-    private final List<Listener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Listener> listeners = new CopyOnWriteArrayList<>();
 
     /** Told of every sample after it is stored, on the recorder's thread: alert rules. */
     @FunctionalInterface
     public interface Listener {
         void sampled(long at, List<SeriesStore.Sample> samples, List<SeriesStore.Anomaly> anomalies);
+
+        /** A workflow was undeployed: drop what is kept about its series (labelled {@code workflow=<id>}). */
+        default void forgotten(String workflow) {
+        }
     }
-    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(task -> {
-        Thread t = new Thread(task, "conflux-analytics-series");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(
+            NamedThreads.single("conflux-analytics-series"));
     private volatile AnalyticsConfig config;
     private ScheduledFuture<?> sampling;
     private ScheduledFuture<?> housekeeping;
@@ -72,6 +81,8 @@ public class SeriesRecorder {
         this.metrics = metrics;
         this.events = events;
         this.store = new SeriesStore(dataSource);
+        Counter evicted = Metrics.evictions(metrics.registry(), "detector");
+        this.anomalies = new Anomalies(evicted::increment);
         sampler.baseline(metrics.registry(), System.currentTimeMillis());
         apply(config);
     }
@@ -104,6 +115,43 @@ public class SeriesRecorder {
         thread.shutdownNow();
     }
 
+    /**
+     * A workflow was undeployed: its series stop being judged, and alert rules forget them. The
+     * collector removes the workflow's meters on its own thread, so a sample taken in between could
+     * bring a detector back: it is forgotten again one interval later. Its stored points age out by
+     * the retention like any others.
+     */
+    @Override
+    public void handleEvent(Event event) {
+        Object workflow = event.getProperty(EventProperties.WORKFLOW_ID);
+        if (workflow == null) {
+            return;
+        }
+        String id = workflow.toString();
+        try {
+            thread.execute(() -> forget(id));
+            thread.schedule(() -> forget(id), sampleSeconds(), TimeUnit.SECONDS);
+        } catch (RejectedExecutionException stopping) {
+            // deactivated: nothing left to forget
+        }
+    }
+
+    void forget(String workflow) {
+        anomalies.forget(workflow);
+        for (Listener listener : listeners) {
+            try {
+                listener.forgotten(workflow);
+            } catch (RuntimeException e) {
+                LOG.warn("A sample listener failed to forget workflow '{}'", workflow, e);
+            }
+        }
+    }
+
+    /** Detectors kept now, one per series judged. */
+    int detectors() {
+        return anomalies.size();
+    }
+
     public void listen(Listener listener) {
         listeners.add(listener);
     }
@@ -117,7 +165,7 @@ public class SeriesRecorder {
         try {
             Forecasts.Result result = Forecasts.forecast(store, sampleSeconds(), name, labels, Duration.ofHours(6), horizon);
             return java.util.Arrays.stream(result.forecast().mean()).max();
-        } catch (Forecasts.Unforecastable | SQLException e) {
+        } catch (Forecasts.Unforecastable | StoreException e) {
             return java.util.OptionalDouble.empty();
         }
     }
@@ -147,7 +195,7 @@ public class SeriesRecorder {
         try {
             store.record(at, (int) (every / 1000), samples);
             recovered();
-        } catch (SQLException | RuntimeException e) {
+        } catch (RuntimeException e) {
             failed("store samples", e);
         }
         // detection and alerts go on while the database is away
@@ -155,7 +203,7 @@ public class SeriesRecorder {
             List<SeriesStore.Anomaly> found = anomalies.inspect(at, samples);
             try {
                 store.recordAnomalies(found);
-            } catch (SQLException e) {
+            } catch (StoreException e) {
                 failed("store anomalies", e);
             }
             for (SeriesStore.Anomaly a : found) {
@@ -199,7 +247,7 @@ public class SeriesRecorder {
                 rolledHoursUpTo = hoursEnd;
             }
             recovered();
-        } catch (SQLException | RuntimeException e) {
+        } catch (RuntimeException e) {
             failed("roll up series", e);
         }
         // pruned even when roll-ups fail, so a failing roll-up cannot fill the database
@@ -209,7 +257,7 @@ public class SeriesRecorder {
             store.prune(SeriesStore.MINUTE, SeriesStore.HOUR, now - Duration.ofDays(Math.max(1, c.keepMinutesDays())).toMillis());
             store.prune(SeriesStore.HOUR, Integer.MAX_VALUE, now - Duration.ofDays(Math.max(1, c.keepHoursDays())).toMillis());
             store.pruneAnomalies(now - Duration.ofDays(Math.max(1, c.keepAnomaliesDays())).toMillis());
-        } catch (SQLException | RuntimeException e) {
+        } catch (RuntimeException e) {
             failed("prune series", e);
         }
     }

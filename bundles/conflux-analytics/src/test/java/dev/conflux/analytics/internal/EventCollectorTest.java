@@ -4,6 +4,7 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.Test;
@@ -80,10 +81,75 @@ public class EventCollectorTest {
         assertEquals(1.0, registry.get("conflux.events").tag("topic", "conflux/platform/health/DEGRADED").counter().count(), 0);
     }
 
+    @Test
+    public void anUndeployedWorkflowLeavesTheRegistryAndThePerformanceFigures() {
+        run("r1", "RUNNING", null, null);
+        step("r1", "fetch", "SUCCEEDED", 120L, null);
+        run("r1", "SUCCEEDED", "RUNNING", 150L);
+        run("b1", "billing", "RUNNING", null, null);
+        assertEquals(1, registry.find("conflux.step.duration").tag("workflow", "orders").timers().size());
+
+        collector.apply(new Event(ConfluxTopics.WORKFLOW_DEFINITION + "UNDEPLOYED",
+                Map.of(EventProperties.WORKFLOW_ID, "orders", EventProperties.WORKFLOW_VERSION, 1)));
+
+        assertTrue(registry.find("conflux.runs.started").tag("workflow", "orders").counters().isEmpty());
+        assertTrue(registry.find("conflux.runs.succeeded").tag("workflow", "orders").counters().isEmpty());
+        assertTrue(registry.find("conflux.step.duration").tag("workflow", "orders").timers().isEmpty());
+        assertTrue(registry.find("conflux.steps.ended").tag("workflow", "orders").counters().isEmpty());
+        assertEquals(1.0, registry.get("conflux.runs.started").tag("workflow", "billing").counter().count(), 0);
+        assertEquals(List.of("billing"), collector.performance().figures(System.currentTimeMillis(), 60_000).stream()
+                .map(Performance.WorkflowFigures::workflow).toList());
+        assertEquals(List.of("billing"), collector.trackedWorkflows());
+        assertEquals("an undeploy is no eviction", 0.0, evictions("workflow"), 0);
+    }
+
+    @Test
+    public void aFloodOfWorkflowIdsKeepsAtMostTheBoundAndCountsWhatItDrops() {
+        for (int i = 0; i < EventCollector.MAX_WORKFLOWS + 30; i++) {
+            run("r" + i, "w" + i, "RUNNING", null, null);
+        }
+        assertEquals(EventCollector.MAX_WORKFLOWS, collector.trackedWorkflows().size());
+        assertEquals(EventCollector.MAX_WORKFLOWS, registry.find("conflux.runs.started").counters().size());
+        assertEquals(EventCollector.MAX_WORKFLOWS, collector.performance().figures(System.currentTimeMillis(), 60_000).size());
+        assertEquals(30.0, evictions("workflow"), 0);
+        assertTrue("the least recently seen went first", registry.find("conflux.runs.started").tag("workflow", "w0").counters().isEmpty());
+        assertEquals(1, registry.find("conflux.runs.started").tag("workflow", "w" + (EventCollector.MAX_WORKFLOWS + 29)).counters().size());
+    }
+
+    @Test
+    public void aFloodOfStepIdsKeepsAtMostTheBound() {
+        run("r1", "RUNNING", null, null);
+        for (int i = 0; i < EventCollector.MAX_STEPS + 40; i++) {
+            step("r1", "s" + i, "RETRY_WAIT", null, null);
+        }
+        assertEquals(EventCollector.MAX_STEPS, registry.find("conflux.step.retries").counters().size());
+        assertEquals(EventCollector.MAX_STEPS, collector.performance().figures(System.currentTimeMillis(), 60_000).get(0).steps().size());
+        assertEquals(40.0, evictions("step"), 0);
+        assertEquals("the workflow's own meters stay", 1.0,
+                registry.get("conflux.runs.started").tag("workflow", "orders").counter().count(), 0);
+    }
+
+    @Test
+    public void aFloodOfTopicsKeepsAtMostTheBound() {
+        for (int i = 0; i < EventCollector.MAX_TOPICS + 5; i++) {
+            collector.apply(new Event("conflux/other/t" + i, Map.of()));
+        }
+        assertEquals(EventCollector.MAX_TOPICS, registry.find("conflux.events").counters().size());
+        assertEquals(5.0, evictions("topic"), 0);
+    }
+
+    private double evictions(String of) {
+        return registry.get("conflux.analytics.evictions").tag("of", of).counter().count();
+    }
+
     private void run(String runId, String state, String previous, Long duration) {
+        run(runId, "orders", state, previous, duration);
+    }
+
+    private void run(String runId, String workflow, String state, String previous, Long duration) {
         Map<String, Object> p = new HashMap<>();
         p.put(EventProperties.RUN_ID, runId);
-        p.put(EventProperties.WORKFLOW_ID, "orders");
+        p.put(EventProperties.WORKFLOW_ID, workflow);
         p.put(EventProperties.STATE, state);
         if (previous != null) {
             p.put(EventProperties.PREVIOUS_STATE, previous);

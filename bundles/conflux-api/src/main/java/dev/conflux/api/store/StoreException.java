@@ -10,4 +10,9 @@ public final class StoreException extends RuntimeException {
     public StoreException(String store, SQLException cause) {
         super(store + " failed: " + cause.getMessage(), cause);
     }
+
+    /** The SQL state of the failure, for a message that names it; {@code null} where the driver gave none. */
+    public String sqlState() {
+        return getCause() instanceof SQLException e ? e.getSQLState() : null;
+    }
 }

@@ -16,6 +16,8 @@ import java.util.concurrent.ConcurrentMap;
 
 import javax.sql.DataSource;
 
+import dev.conflux.api.store.Jdbc;
+
 /**
  * API keys: {@code cfx_<id>_<secret>}, the id to find the row, the 256-bit secret stored only as its
  * SHA-256 digest. The full key is shown once, when it is made.
@@ -28,13 +30,13 @@ public final class ApiKeyStore {
     public record Created(ApiKey key, String secret) {
     }
 
-    private final DataSource dataSource;
+    private final Jdbc jdbc;
     private final Secrets secrets;
     /** Last-used times are written at most once a minute per key, not on every request. */
     private final ConcurrentMap<String, Instant> lastTouched = new ConcurrentHashMap<>();
 
     ApiKeyStore(DataSource dataSource, Secrets secrets) {
-        this.dataSource = dataSource;
+        this.jdbc = new Jdbc(dataSource, "the security store");
         this.secrets = secrets;
     }
 
@@ -42,7 +44,7 @@ public final class ApiKeyStore {
         String id = secrets.random(9).replace('-', 'x').replace('_', 'y');
         String secret = secrets.random(32);
         Instant now = Instant.now();
-        Jdbc.update(dataSource, "INSERT INTO sec_api_key (key_id, name, secret_hash, roles, created_by, created_at, "
+        jdbc.update("INSERT INTO sec_api_key (key_id, name, secret_hash, roles, created_by, created_at, "
                 + "expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)", ps -> {
                     ps.setString(1, id);
                     ps.setString(2, name);
@@ -69,7 +71,7 @@ public final class ApiKeyStore {
         String secret = presented.substring(split + 1);
         record Row(ApiKey key, String hash) {
         }
-        Optional<Row> row = Jdbc.query(dataSource, "SELECT * FROM sec_api_key WHERE key_id = ?", ps -> ps.setString(1, id),
+        Optional<Row> row = jdbc.query("SELECT * FROM sec_api_key WHERE key_id = ?", ps -> ps.setString(1, id),
                 rs -> rs.next() ? Optional.of(new Row(key(rs), rs.getString("secret_hash"))) : Optional.empty());
         Instant now = Instant.now();
         if (row.isEmpty() || !Secrets.sameDigest(row.get().hash(), Secrets.sha256(secret)) || !row.get().key().usable(now)) {
@@ -78,7 +80,7 @@ public final class ApiKeyStore {
         Instant touched = lastTouched.get(id);
         if (touched == null || touched.isBefore(now.minusSeconds(60))) {
             lastTouched.put(id, now);
-            Jdbc.update(dataSource, "UPDATE sec_api_key SET last_used_at = ? WHERE key_id = ?", ps -> {
+            jdbc.update("UPDATE sec_api_key SET last_used_at = ? WHERE key_id = ?", ps -> {
                 ps.setTimestamp(1, Timestamp.from(now));
                 ps.setString(2, id);
             });
@@ -87,7 +89,7 @@ public final class ApiKeyStore {
     }
 
     List<ApiKey> list() {
-        return Jdbc.query(dataSource, "SELECT * FROM sec_api_key ORDER BY created_at", ps -> { }, rs -> {
+        return jdbc.query("SELECT * FROM sec_api_key ORDER BY created_at", ps -> { }, rs -> {
             List<ApiKey> keys = new ArrayList<>();
             while (rs.next()) {
                 keys.add(key(rs));
@@ -97,13 +99,13 @@ public final class ApiKeyStore {
     }
 
     Optional<ApiKey> find(String id) {
-        return Jdbc.query(dataSource, "SELECT * FROM sec_api_key WHERE key_id = ?", ps -> ps.setString(1, id),
+        return jdbc.query("SELECT * FROM sec_api_key WHERE key_id = ?", ps -> ps.setString(1, id),
                 rs -> rs.next() ? Optional.of(key(rs)) : Optional.empty());
     }
 
     /** @return false when there is no such key or it was revoked before */
     boolean revoke(String id) {
-        return Jdbc.update(dataSource, "UPDATE sec_api_key SET revoked_at = ? WHERE key_id = ? AND revoked_at IS NULL", ps -> {
+        return jdbc.update("UPDATE sec_api_key SET revoked_at = ? WHERE key_id = ? AND revoked_at IS NULL", ps -> {
             ps.setTimestamp(1, Timestamp.from(Instant.now()));
             ps.setString(2, id);
         }) > 0;

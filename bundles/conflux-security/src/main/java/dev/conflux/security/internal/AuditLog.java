@@ -23,6 +23,8 @@ import org.slf4j.LoggerFactory;
 
 import dev.conflux.api.security.AuditEvent;
 import dev.conflux.api.security.AuditTrail;
+import dev.conflux.api.store.Jdbc;
+import dev.conflux.api.store.StoreException;
 
 /**
  * The audit trail as a hash chain: entry n stores the SHA-256 of its own fields and of entry n-1's
@@ -46,7 +48,7 @@ public final class AuditLog implements AuditTrail {
     public record Query(String principal, String actionPrefix, Instant from, Instant to, int offset, int limit) {
     }
 
-    private final DataSource dataSource;
+    private final Jdbc jdbc;
     private final Clock clock;
     private final Path headFile;
     private boolean headWarned;
@@ -59,7 +61,7 @@ public final class AuditLog implements AuditTrail {
 
     /** @param headFile where the last entry's number and hash are kept; {@code null} for none */
     AuditLog(DataSource dataSource, Clock clock, Path headFile) {
-        this.dataSource = dataSource;
+        this.jdbc = new Jdbc(dataSource, "the security store");
         this.clock = clock;
         this.headFile = headFile;
     }
@@ -87,7 +89,7 @@ public final class AuditLog implements AuditTrail {
                 lastHash = entry.hash();
                 writeHead(entry);
                 return entry;
-            } catch (Jdbc.StoreException e) {
+            } catch (StoreException e) {
                 // another node appended first (or the insert failed): read the tail again and retry
                 lastHash = null;
                 if (attempt >= 2) {
@@ -121,7 +123,7 @@ public final class AuditLog implements AuditTrail {
 
     public Verification verify() {
         Optional<Head> head = readHead();
-        return Jdbc.inConnection(dataSource, c -> {
+        return jdbc.inConnection(c -> {
             long checked = 0;
             Long previousSeq = null;
             String previousHash = null;
@@ -206,8 +208,7 @@ public final class AuditLog implements AuditTrail {
 
     /** Deletes entries older than the cutoff and records that it did; @return how many went */
     synchronized int prune(Instant before) {
-        Optional<AuditEntry> lastOld = Jdbc.query(dataSource,
-                "SELECT * FROM sec_audit WHERE at_ms < ? ORDER BY seq DESC FETCH FIRST 1 ROWS ONLY",
+        Optional<AuditEntry> lastOld = jdbc.query("SELECT * FROM sec_audit WHERE at_ms < ? ORDER BY seq DESC FETCH FIRST 1 ROWS ONLY",
                 ps -> ps.setLong(1, before.toEpochMilli()), rs -> rs.next() ? Optional.of(entry(rs)) : Optional.empty());
         if (lastOld.isEmpty()) {
             return 0;
@@ -217,7 +218,7 @@ public final class AuditLog implements AuditTrail {
         append(new AuditEvent("system", null, PRUNE_ACTION, "seq<=" + upTo, AuditEvent.SUCCESS,
                 "entries up to " + upTo + " older than " + before + " removed; the last of them had hash "
                         + lastOld.get().hash()));
-        return Jdbc.update(dataSource, "DELETE FROM sec_audit WHERE seq <= ?", ps -> ps.setLong(1, upTo));
+        return jdbc.update("DELETE FROM sec_audit WHERE seq <= ?", ps -> ps.setLong(1, upTo));
     }
 
     public List<AuditEntry> query(Query q) {
@@ -242,7 +243,7 @@ public final class AuditLog implements AuditTrail {
         sql.append(" ORDER BY seq DESC OFFSET ? ROWS FETCH NEXT ? ROWS ONLY");
         args.add(q.offset());
         args.add(q.limit());
-        return Jdbc.query(dataSource, sql.toString(), ps -> {
+        return jdbc.query(sql.toString(), ps -> {
             for (int i = 0; i < args.size(); i++) {
                 ps.setObject(i + 1, args.get(i));
             }
@@ -257,7 +258,7 @@ public final class AuditLog implements AuditTrail {
 
     /** Every entry from the oldest, one at a time, for export. */
     public void forEach(Instant from, Instant to, Consumer<AuditEntry> sink) {
-        Jdbc.inConnection(dataSource, c -> {
+        jdbc.inConnection(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT * FROM sec_audit WHERE at_ms >= ? AND at_ms < ? ORDER BY seq")) {
                 ps.setLong(1, from == null ? Long.MIN_VALUE : from.toEpochMilli());
                 ps.setLong(2, to == null ? Long.MAX_VALUE : to.toEpochMilli());
@@ -283,14 +284,14 @@ public final class AuditLog implements AuditTrail {
     }
 
     private void readTail() {
-        Optional<AuditEntry> last = Jdbc.query(dataSource, "SELECT * FROM sec_audit ORDER BY seq DESC FETCH FIRST 1 ROWS ONLY",
+        Optional<AuditEntry> last = jdbc.query("SELECT * FROM sec_audit ORDER BY seq DESC FETCH FIRST 1 ROWS ONLY",
                 ps -> { }, rs -> rs.next() ? Optional.of(entry(rs)) : Optional.empty());
         lastSeq = last.map(AuditEntry::seq).orElse(-1L);
         lastHash = last.map(AuditEntry::hash).orElse(GENESIS);
     }
 
     private void insert(AuditEntry e) {
-        Jdbc.update(dataSource, "INSERT INTO sec_audit (seq, at_ms, principal, client_address, action, target, outcome, "
+        jdbc.update("INSERT INTO sec_audit (seq, at_ms, principal, client_address, action, target, outcome, "
                 + "detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", ps -> {
                     ps.setLong(1, e.seq());
                     ps.setLong(2, e.at().toEpochMilli());

@@ -33,6 +33,7 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.conflux.api.concurrent.NamedThreads;
 import dev.conflux.api.problem.ProblemException;
 import dev.conflux.api.problem.ProblemType;
 import dev.conflux.api.security.AuditEvent;
@@ -104,11 +105,7 @@ public class SecurityService implements Authenticator, AuditTrail {
                 CLASS_READ, new RateLimiter(config.readRequestsPerMinute()),
                 CLASS_WRITE, new RateLimiter(config.writeRequestsPerMinute()));
         ensureInitialAdmin();
-        this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "conflux-security-housekeeping");
-            t.setDaemon(true);
-            return t;
-        });
+        this.housekeeping = Executors.newSingleThreadScheduledExecutor(NamedThreads.single("conflux-security-housekeeping"));
         housekeeping.scheduleWithFixedDelay(this::housekeeping, 1, 60, TimeUnit.SECONDS);
     }
 

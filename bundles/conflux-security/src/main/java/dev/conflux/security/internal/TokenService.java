@@ -28,6 +28,9 @@ import com.nimbusds.jose.crypto.MACVerifier;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 
+import dev.conflux.api.store.Jdbc;
+import dev.conflux.api.store.StoreException;
+
 /**
  * Access tokens are JWTs signed with HMAC-SHA256 under a key kept in the database (so every node
  * and every restart accepts them); they are not stored, and a revoked one is listed until it would
@@ -53,7 +56,7 @@ public final class TokenService {
     public record Session(String id, String username, String client, Instant createdAt, Instant expiresAt) {
     }
 
-    private final DataSource dataSource;
+    private final Jdbc jdbc;
     private final Secrets secrets;
     private final Clock clock;
     private final Duration accessLifetime;
@@ -64,7 +67,7 @@ public final class TokenService {
     private final ConcurrentMap<String, Instant> revoked = new ConcurrentHashMap<>();
 
     TokenService(DataSource dataSource, Secrets secrets, Clock clock, Duration accessLifetime, Duration refreshLifetime) {
-        this.dataSource = dataSource;
+        this.jdbc = new Jdbc(dataSource, "the security store");
         this.secrets = secrets;
         this.clock = clock;
         this.accessLifetime = accessLifetime;
@@ -97,7 +100,7 @@ public final class TokenService {
         String refreshId = UUID.randomUUID().toString();
         String refreshSecret = secrets.random(32);
         Instant refreshExpires = now.plus(refreshLifetime);
-        Jdbc.update(dataSource, "INSERT INTO sec_refresh_token (token_id, secret_hash, username, access_id, client, "
+        jdbc.update("INSERT INTO sec_refresh_token (token_id, secret_hash, username, access_id, client, "
                 + "created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)", ps -> {
                     ps.setString(1, refreshId);
                     ps.setString(2, Secrets.sha256(refreshSecret));
@@ -145,7 +148,7 @@ public final class TokenService {
         String secret = refreshToken.substring(dot + 1);
         record Row(String hash, String username, String accessId, Instant expiresAt, boolean rotated) {
         }
-        Optional<Row> row = Jdbc.query(dataSource, "SELECT * FROM sec_refresh_token WHERE token_id = ?",
+        Optional<Row> row = jdbc.query("SELECT * FROM sec_refresh_token WHERE token_id = ?",
                 ps -> ps.setString(1, id), rs -> rs.next()
                         ? Optional.of(new Row(rs.getString("secret_hash"), rs.getString("username"), rs.getString("access_id"),
                                 rs.getTimestamp("expires_at").toInstant(), rs.getBoolean("rotated")))
@@ -157,7 +160,7 @@ public final class TokenService {
             return Optional.empty();
         }
         // one statement claims the token, so two concurrent refreshes cannot both succeed
-        int claimed = Jdbc.update(dataSource, "UPDATE sec_refresh_token SET revoked_at = ?, rotated = TRUE "
+        int claimed = jdbc.update("UPDATE sec_refresh_token SET revoked_at = ?, rotated = TRUE "
                 + "WHERE token_id = ? AND revoked_at IS NULL", ps -> {
                     ps.setTimestamp(1, Timestamp.from(clock.instant()));
                     ps.setString(2, id);
@@ -179,20 +182,20 @@ public final class TokenService {
         Instant until = now.plus(accessLifetime);
         if (!revoked.containsKey(accessId)) {
             // stored before it is believed, so a failure leaves nothing half revoked; portable SQL (H2, PostgreSQL)
-            int exists = Jdbc.query(dataSource, "SELECT COUNT(*) FROM sec_revoked_token WHERE token_id = ?",
+            int exists = jdbc.query("SELECT COUNT(*) FROM sec_revoked_token WHERE token_id = ?",
                     ps -> ps.setString(1, accessId), rs -> rs.next() ? rs.getInt(1) : 0);
             if (exists == 0) {
                 try {
-                    Jdbc.update(dataSource, "INSERT INTO sec_revoked_token (token_id, expires_at) VALUES (?, ?)", ps -> {
+                    jdbc.update("INSERT INTO sec_revoked_token (token_id, expires_at) VALUES (?, ?)", ps -> {
                         ps.setString(1, accessId);
                         ps.setTimestamp(2, Timestamp.from(until));
                     });
-                } catch (Jdbc.StoreException raced) {
+                } catch (StoreException raced) {
                     // revoked at the same moment by another request: the row is there, which is all that matters
                 }
             }
         }
-        Jdbc.update(dataSource, "UPDATE sec_refresh_token SET revoked_at = ? WHERE access_id = ? AND revoked_at IS NULL",
+        jdbc.update("UPDATE sec_refresh_token SET revoked_at = ? WHERE access_id = ? AND revoked_at IS NULL",
                 ps -> {
                     ps.setTimestamp(1, Timestamp.from(now));
                     ps.setString(2, accessId);
@@ -202,7 +205,7 @@ public final class TokenService {
 
     /** Ends every session of a user: after a password change, a role change, a deletion or a stolen refresh token. */
     int revokeAllOf(String username) {
-        List<String> accessIds = Jdbc.query(dataSource, "SELECT access_id FROM sec_refresh_token WHERE username = ? "
+        List<String> accessIds = jdbc.query("SELECT access_id FROM sec_refresh_token WHERE username = ? "
                 + "AND revoked_at IS NULL AND expires_at > ?", ps -> {
                     ps.setString(1, username);
                     ps.setTimestamp(2, Timestamp.from(clock.instant().minus(accessLifetime)));
@@ -219,15 +222,14 @@ public final class TokenService {
 
     /** Revokes one session by its refresh token id; false when there is no live one. */
     boolean revokeSession(String refreshId) {
-        Optional<String> accessId = Jdbc.query(dataSource,
-                "SELECT access_id FROM sec_refresh_token WHERE token_id = ? AND revoked_at IS NULL",
+        Optional<String> accessId = jdbc.query("SELECT access_id FROM sec_refresh_token WHERE token_id = ? AND revoked_at IS NULL",
                 ps -> ps.setString(1, refreshId), rs -> rs.next() ? Optional.of(rs.getString(1)) : Optional.empty());
         accessId.ifPresent(this::revokeAccess);
         return accessId.isPresent();
     }
 
     List<Session> sessions() {
-        return Jdbc.query(dataSource, "SELECT * FROM sec_refresh_token WHERE revoked_at IS NULL AND expires_at > ? "
+        return jdbc.query("SELECT * FROM sec_refresh_token WHERE revoked_at IS NULL AND expires_at > ? "
                 + "ORDER BY created_at", ps -> ps.setTimestamp(1, Timestamp.from(clock.instant())), rs -> {
                     List<Session> sessions = new ArrayList<>();
                     while (rs.next()) {
@@ -242,13 +244,13 @@ public final class TokenService {
     void purgeExpired() {
         Instant now = clock.instant();
         revoked.values().removeIf(until -> until.isBefore(now));
-        Jdbc.update(dataSource, "DELETE FROM sec_revoked_token WHERE expires_at < ?", ps -> ps.setTimestamp(1, Timestamp.from(now)));
-        Jdbc.update(dataSource, "DELETE FROM sec_refresh_token WHERE expires_at < ?",
+        jdbc.update("DELETE FROM sec_revoked_token WHERE expires_at < ?", ps -> ps.setTimestamp(1, Timestamp.from(now)));
+        jdbc.update("DELETE FROM sec_refresh_token WHERE expires_at < ?",
                 ps -> ps.setTimestamp(1, Timestamp.from(now.minus(Duration.ofDays(1)))));
     }
 
     private void loadRevoked() {
-        Jdbc.query(dataSource, "SELECT token_id, expires_at FROM sec_revoked_token WHERE expires_at > ?",
+        jdbc.query("SELECT token_id, expires_at FROM sec_revoked_token WHERE expires_at > ?",
                 ps -> ps.setTimestamp(1, Timestamp.from(clock.instant())), rs -> {
                     while (rs.next()) {
                         revoked.put(rs.getString(1), rs.getTimestamp(2).toInstant());
@@ -267,19 +269,19 @@ public final class TokenService {
         new java.security.SecureRandom().nextBytes(secret);
         String id = UUID.randomUUID().toString();
         try {
-            Jdbc.update(dataSource, "INSERT INTO sec_signing_key (key_id, secret, created_at) VALUES (?, ?, ?)", ps -> {
+            jdbc.update("INSERT INTO sec_signing_key (key_id, secret, created_at) VALUES (?, ?, ?)", ps -> {
                 ps.setString(1, id);
                 ps.setString(2, Base64.getEncoder().encodeToString(secret));
                 ps.setTimestamp(3, Timestamp.from(clock.instant()));
             });
-        } catch (Jdbc.StoreException raced) {
+        } catch (StoreException raced) {
             return readKey().orElseThrow(() -> raced);
         }
         return readKey().orElseThrow();
     }
 
     private Optional<String[]> readKey() {
-        return Jdbc.query(dataSource, "SELECT key_id, secret FROM sec_signing_key ORDER BY created_at, key_id", ps -> { },
+        return jdbc.query("SELECT key_id, secret FROM sec_signing_key ORDER BY created_at, key_id", ps -> { },
                 rs -> rs.next() ? Optional.of(new String[] {rs.getString(1), rs.getString(2)}) : Optional.empty());
     }
 }

@@ -17,21 +17,23 @@ import java.util.TreeSet;
 
 import javax.sql.DataSource;
 
+import dev.conflux.api.store.Jdbc;
+
 /** Users and their roles in {@code sec_user} and {@code sec_user_role}. */
 final class UserStore {
 
-    private final DataSource dataSource;
+    private final Jdbc jdbc;
 
     UserStore(DataSource dataSource) {
-        this.dataSource = dataSource;
+        this.jdbc = new Jdbc(dataSource, "the security store");
     }
 
     long count() {
-        return Jdbc.query(dataSource, "SELECT COUNT(*) FROM sec_user", ps -> { }, rs -> rs.next() ? rs.getLong(1) : 0L);
+        return jdbc.query("SELECT COUNT(*) FROM sec_user", ps -> { }, rs -> rs.next() ? rs.getLong(1) : 0L);
     }
 
     Optional<User> find(String username) {
-        return Jdbc.inConnection(dataSource, c -> {
+        return jdbc.inConnection(c -> {
             User user = null;
             try (PreparedStatement ps = c.prepareStatement("SELECT * FROM sec_user WHERE username = ?")) {
                 ps.setString(1, username);
@@ -46,7 +48,7 @@ final class UserStore {
     }
 
     List<User> list() {
-        return Jdbc.inConnection(dataSource, c -> {
+        return jdbc.inConnection(c -> {
             Map<String, Set<String>> roles = new HashMap<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT username, role_name FROM sec_user_role");
                     ResultSet rs = ps.executeQuery()) {
@@ -67,7 +69,7 @@ final class UserStore {
 
     /** @return false when the name is taken */
     boolean create(String username, String passwordHash, String displayName, String email, Collection<String> roles) {
-        return Jdbc.inTransaction(dataSource, c -> {
+        return jdbc.inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM sec_user WHERE username = ?")) {
                 ps.setString(1, username);
                 try (ResultSet rs = ps.executeQuery()) {
@@ -103,7 +105,7 @@ final class UserStore {
     }
 
     boolean setRoles(String username, Collection<String> roles) {
-        return Jdbc.inTransaction(dataSource, c -> {
+        return jdbc.inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE sec_user SET updated_at = ? WHERE username = ?")) {
                 ps.setTimestamp(1, Timestamp.from(Instant.now()));
                 ps.setString(2, username);
@@ -126,12 +128,12 @@ final class UserStore {
 
     /** How many users hold the role. */
     long countWithRole(String role) {
-        return Jdbc.query(dataSource, "SELECT COUNT(*) FROM sec_user_role WHERE role_name = ?", ps -> ps.setString(1, role),
+        return jdbc.query("SELECT COUNT(*) FROM sec_user_role WHERE role_name = ?", ps -> ps.setString(1, role),
                 rs -> rs.next() ? rs.getLong(1) : 0L);
     }
 
     private boolean update(String sql, Object... values) {
-        return Jdbc.inTransaction(dataSource, c -> {
+        return jdbc.inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 for (int i = 0; i < values.length; i++) {
                     ps.setObject(i + 1, values[i]);

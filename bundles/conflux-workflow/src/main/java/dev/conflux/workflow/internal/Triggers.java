@@ -33,6 +33,7 @@ import com.cronutils.model.definition.CronDefinitionBuilder;
 import com.cronutils.model.time.ExecutionTime;
 import com.cronutils.parser.CronParser;
 
+import dev.conflux.api.concurrent.NamedThreads;
 import dev.conflux.api.problem.ProblemException;
 import dev.conflux.workflow.internal.definition.Trigger;
 import dev.conflux.workflow.internal.definition.WorkflowDefinition;
@@ -67,11 +68,7 @@ public class Triggers {
         this.workflows = workflows;
         this.definitions = definitions;
         this.context = context;
-        this.timer = Executors.newSingleThreadScheduledExecutor(task -> {
-            Thread thread = new Thread(task, "conflux-workflow-triggers");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.timer = Executors.newSingleThreadScheduledExecutor(NamedThreads.single("conflux-workflow-triggers"));
         definitions.onChange(listener);
         // every deployed workflow, page by page: the first page alone left the triggers of the others unarmed
         for (int offset = 0;; ) {

@@ -3,7 +3,6 @@ package dev.conflux.workflow.internal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -30,6 +29,7 @@ import dev.conflux.api.event.EventProperties;
 import dev.conflux.api.problem.ProblemException;
 import dev.conflux.api.problem.ProblemType;
 import dev.conflux.api.store.SchemaMigrator;
+import dev.conflux.api.store.StoreException;
 import dev.conflux.api.workflow.DeployResult;
 import dev.conflux.api.workflow.Page;
 import dev.conflux.api.step.StepType;
@@ -107,7 +107,7 @@ public class WorkflowDefinitions {
         try {
             stored = store.store(id, source, sha256(source), result.definition().description(),
                     result.definition().steps().size(), origin == null ? "api" : origin, Instant.now());
-        } catch (SQLException e) {
+        } catch (StoreException e) {
             throw storageFailure("storing workflow '" + id + "'", e);
         }
         if (stored.created()) {
@@ -127,7 +127,7 @@ public class WorkflowDefinitions {
         int size = Math.max(1, Math.min(MAX_PAGE, limit));
         try {
             return new Page<>(store.list(from, size), from, size, store.count());
-        } catch (SQLException e) {
+        } catch (StoreException e) {
             throw storageFailure("listing workflows", e);
         }
     }
@@ -141,7 +141,7 @@ public class WorkflowDefinitions {
             String source = store.source(id, current.get().version()).orElse("");
             List<ValidationMessage> warnings = warnings(parser.parse(source));
             return Optional.of(new WorkflowDetails(current.get(), source, store.versions(id), Map.of(), warnings));
-        } catch (SQLException e) {
+        } catch (StoreException e) {
             throw storageFailure("reading workflow '" + id + "'", e);
         }
     }
@@ -149,7 +149,7 @@ public class WorkflowDefinitions {
     public Optional<String> source(String id, int version) {
         try {
             return store.source(id, version);
-        } catch (SQLException e) {
+        } catch (StoreException e) {
             throw storageFailure("reading workflow '" + id + "'", e);
         }
     }
@@ -164,7 +164,7 @@ public class WorkflowDefinitions {
             post("UNDEPLOYED", id, current.get().version());
             changed(id);
             return true;
-        } catch (SQLException e) {
+        } catch (StoreException e) {
             throw storageFailure("undeploying workflow '" + id + "'", e);
         }
     }
@@ -177,7 +177,7 @@ public class WorkflowDefinitions {
                 return Optional.empty();
             }
             return version(id, current.get().version()).map(definition -> new RunEngine.Loaded(definition, current.get().version()));
-        } catch (SQLException e) {
+        } catch (StoreException e) {
             throw storageFailure("reading workflow '" + id + "'", e);
         }
     }
@@ -260,7 +260,7 @@ public class WorkflowDefinitions {
     public Optional<String> deployedFrom(String origin) {
         try {
             return store.deployedFrom(origin);
-        } catch (SQLException e) {
+        } catch (StoreException e) {
             throw storageFailure("looking up " + origin, e);
         }
     }
@@ -293,9 +293,9 @@ public class WorkflowDefinitions {
         }
     }
 
-    private static ProblemException storageFailure(String doing, SQLException e) {
+    private static ProblemException storageFailure(String doing, StoreException e) {
         LOG.error("Database error while {}", doing, e);
-        return new ProblemException(STORAGE_UNAVAILABLE, "The database failed while " + doing + "; try again. (" + e.getSQLState() + ")");
+        return new ProblemException(STORAGE_UNAVAILABLE, "The database failed while " + doing + "; try again. (" + e.sqlState() + ")");
     }
 
     static String sha256(String text) {

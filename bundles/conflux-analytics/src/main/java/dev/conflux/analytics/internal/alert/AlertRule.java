@@ -10,8 +10,8 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.metatype.annotations.Designate;
 
-import dev.conflux.analytics.internal.rest.Labels;
-import dev.conflux.analytics.internal.rest.Params;
+import dev.conflux.analytics.internal.query.Labels;
+import dev.conflux.analytics.internal.query.Params;
 import dev.conflux.api.problem.ProblemException;
 
 /** One configured alert rule (factory configuration {@value AlertRuleConfig#FACTORY_PID}), checked when it is configured. */

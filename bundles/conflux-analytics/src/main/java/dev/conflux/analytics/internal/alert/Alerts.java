@@ -25,6 +25,8 @@ import org.osgi.service.event.EventAdmin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.conflux.analytics.internal.LruMap;
+import dev.conflux.analytics.internal.Metrics;
 import dev.conflux.analytics.internal.SeriesRecorder;
 import dev.conflux.analytics.internal.SeriesStore;
 import dev.conflux.api.event.ConfluxTopics;
@@ -57,31 +59,63 @@ public class Alerts {
     }
 
     private static final long FORECAST_EVERY_MILLIS = 60_000;
+    /** Rule and series pairs whose last value and forecast are kept at most; the least recently sampled beyond go. */
+    static final int MAX_SERIES = 20_000;
 
     private final SeriesRecorder recorder;
     private final EventAdmin events;
     private final Forecaster forecaster;
     /** Per rule and series: when it was last forecast and whether the forecast crossed. */
-    private final Map<String, long[]> forecasts = new HashMap<>();
+    private final Map<String, long[]> forecasts;
     private final Map<String, AlertRule.Definition> rules = new ConcurrentHashMap<>();
     private final Map<String, Alert> active = new LinkedHashMap<>();
     private final Deque<Alert> resolved = new ArrayDeque<>();
-    private final Map<String, double[]> previous = new HashMap<>();
-    private final SeriesRecorder.Listener listener = this::evaluate;
+    private final Map<String, double[]> previous;
+    private final SeriesRecorder.Listener listener = new SeriesRecorder.Listener() {
+        @Override
+        public void sampled(long at, List<SeriesStore.Sample> samples, List<SeriesStore.Anomaly> anomalies) {
+            evaluate(at, samples, anomalies);
+        }
+
+        @Override
+        public void forgotten(String workflow) {
+            forget(workflow);
+        }
+    };
 
     @Activate
-    public Alerts(@Reference SeriesRecorder recorder, @Reference EventAdmin events) {
-        this.recorder = recorder;
-        this.events = events;
-        this.forecaster = recorder::peak;
+    public Alerts(@Reference SeriesRecorder recorder, @Reference Metrics metrics, @Reference EventAdmin events) {
+        this(recorder, events, recorder::peak, Metrics.evictions(metrics.registry(), "alert-series")::increment);
         recorder.listen(listener);
     }
 
     /** Not attached to a recorder: tests call {@link #evaluate}. */
     Alerts(EventAdmin events, Forecaster forecaster) {
-        this.recorder = null;
+        this(null, events, forecaster, () -> { });
+    }
+
+    private Alerts(SeriesRecorder recorder, EventAdmin events, Forecaster forecaster, Runnable evicted) {
+        this.recorder = recorder;
         this.events = events;
         this.forecaster = forecaster;
+        this.previous = new LruMap<>(MAX_SERIES, (key, value) -> evicted.run());
+        this.forecasts = new LruMap<>(MAX_SERIES, (key, value) -> evicted.run());
+    }
+
+    /** Drops the last values and forecasts of a workflow's series (labelled {@code workflow=<id>}); its alerts resolve when its series stop. */
+    synchronized void forget(String workflow) {
+        previous.keySet().removeIf(key -> ofWorkflow(key, workflow));
+        forecasts.keySet().removeIf(key -> ofWorkflow(key, workflow));
+    }
+
+    /** Whether a rule-and-series key ({@code rule \0 metric \0 labels}) is of a series of the workflow. */
+    private static boolean ofWorkflow(String key, String workflow) {
+        return workflow.equals(SeriesStore.decode(key.substring(key.lastIndexOf('\u0000') + 1)).get("workflow"));
+    }
+
+    /** Rule and series pairs whose last value is kept now. */
+    synchronized int tracked() {
+        return previous.size();
     }
 
     @Deactivate

@@ -1,6 +1,5 @@
 package dev.conflux.analytics.internal.rest;
 
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 
@@ -18,8 +17,9 @@ import org.osgi.service.jaxrs.whiteboard.propertytypes.JSONRequired;
 import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsName;
 import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsResource;
 
-import dev.conflux.analytics.internal.SeriesRecorder;
 import dev.conflux.analytics.internal.SeriesStore;
+import dev.conflux.analytics.internal.query.AnalyticsQueries;
+import dev.conflux.analytics.internal.query.Params;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -33,11 +33,11 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 @Tag(name = "analytics")
 public class AnomaliesResource {
 
-    private final SeriesRecorder recorder;
+    private final AnalyticsQueries queries;
 
     @Activate
-    public AnomaliesResource(@Reference SeriesRecorder recorder) {
-        this.recorder = recorder;
+    public AnomaliesResource(@Reference AnalyticsQueries queries) {
+        this.queries = queries;
     }
 
     @GET
@@ -49,9 +49,8 @@ public class AnomaliesResource {
             @Parameter(description = "ISO-8601 instant (default: a day ago)") @QueryParam("from") String from,
             @Parameter(description = "ISO-8601 instant, exclusive (default: now)") @QueryParam("to") String to,
             @Parameter(description = "Only this metric") @QueryParam("metric") String metric,
-            @QueryParam("limit") @DefaultValue("100") int limit) throws SQLException {
+            @QueryParam("limit") @DefaultValue("100") int limit) {
         Params.Range range = Params.range(from, to, Duration.ofDays(1));
-        return recorder.store().anomalies(range.from().toEpochMilli(), range.to().toEpochMilli(),
-                metric == null || metric.isBlank() ? null : metric.trim(), Params.limit(limit, 1000));
+        return queries.anomalies(range.from(), range.to(), metric, limit);
     }
 }

@@ -1,8 +1,8 @@
 package dev.conflux.analytics.internal.rest;
 
 import java.lang.reflect.Method;
+import java.util.Collections;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import javax.annotation.Priority;
@@ -22,7 +22,9 @@ import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsApplicationSelect;
 import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsExtension;
 import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsName;
 
+import dev.conflux.analytics.internal.LruMap;
 import dev.conflux.analytics.internal.Metrics;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
@@ -42,8 +44,12 @@ public class HttpMetricsFilter implements ContainerRequestFilter, ContainerRespo
     private static final String STARTED = "conflux.http-metrics.started";
 
     private final Metrics metrics;
-    private final Map<Method, String> routes = new ConcurrentHashMap<>();
-    private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+    /** Resource methods and method-route-status timers kept at most; the least recently called beyond go. */
+    static final int MAX_ROUTES = 1_000;
+    static final int MAX_TIMERS = 2_000;
+
+    private final Map<Method, String> routes;
+    private final Map<String, Timer> timers;
 
     @Context
     ResourceInfo resourceInfo;
@@ -51,6 +57,13 @@ public class HttpMetricsFilter implements ContainerRequestFilter, ContainerRespo
     @Activate
     public HttpMetricsFilter(@Reference Metrics metrics) {
         this.metrics = metrics;
+        Counter evicted = Metrics.evictions(metrics.registry(), "route");
+        // a bundle's resources go when it is updated or removed: their methods age out instead of pinning its class loader
+        this.routes = Collections.synchronizedMap(new LruMap<>(MAX_ROUTES, (method, route) -> evicted.increment()));
+        this.timers = Collections.synchronizedMap(new LruMap<>(MAX_TIMERS, (key, timer) -> {
+            evicted.increment();
+            metrics.registry().remove(timer);
+        }));
     }
 
     @Override

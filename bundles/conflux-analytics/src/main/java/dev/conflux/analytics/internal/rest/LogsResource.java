@@ -18,6 +18,7 @@ import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsName;
 import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsResource;
 
 import dev.conflux.analytics.internal.logs.LogBuffer;
+import dev.conflux.analytics.internal.query.Params;
 import dev.conflux.api.problem.ProblemException;
 import dev.conflux.api.security.Roles;
 import io.swagger.v3.oas.annotations.Operation;

@@ -1,9 +1,6 @@
 package dev.conflux.analytics.internal.rest;
 
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 
 import javax.ws.rs.DefaultValue;
 import javax.ws.rs.GET;
@@ -19,9 +16,8 @@ import org.osgi.service.jaxrs.whiteboard.propertytypes.JSONRequired;
 import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsName;
 import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsResource;
 
-import dev.conflux.analytics.internal.EventCollector;
-import dev.conflux.analytics.internal.Performance;
-import dev.conflux.api.problem.ProblemException;
+import dev.conflux.analytics.internal.query.AnalyticsQueries;
+import dev.conflux.analytics.internal.query.Params;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -38,11 +34,11 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 @Tag(name = "analytics")
 public class PerformanceResource {
 
-    private final EventCollector collector;
+    private final AnalyticsQueries queries;
 
     @Activate
-    public PerformanceResource(@Reference EventCollector collector) {
-        this.collector = collector;
+    public PerformanceResource(@Reference AnalyticsQueries queries) {
+        this.queries = queries;
     }
 
     @GET
@@ -50,28 +46,11 @@ public class PerformanceResource {
     @Operation(operationId = "getPerformance", summary = "Throughput, durations, error rates and bottlenecks of workflows and steps",
             description = "Counts are since the analytics bundle started; percentiles (milliseconds) cover the last 4,096 "
                     + "durations of each workflow and step; throughput is runs ended per minute over the window.")
-    public Map<String, Object> performance(
+    public AnalyticsQueries.PerformanceAnswer performance(
             @Parameter(description = "Throughput window, e.g. 5m (default), at most 1h") @QueryParam("window") String window,
             @Parameter(description = "Only this workflow") @QueryParam("workflow") String workflow,
             @Parameter(description = "How many bottleneck steps") @QueryParam("bottlenecks") @DefaultValue("5") int bottlenecks) {
-        Duration w = Params.duration("window", window, Duration.ofMinutes(5), Duration.ofHours(1));
-        if (bottlenecks < 0 || bottlenecks > 100) {
-            throw ProblemException.invalid("'bottlenecks' must be between 0 and 100, got " + bottlenecks);
-        }
-        Performance performance = collector.performance();
-        List<Performance.WorkflowFigures> figures = performance.figures(System.currentTimeMillis(), w.toMillis());
-        if (workflow != null && !workflow.isBlank()) {
-            figures = figures.stream().filter(f -> f.workflow().equals(workflow.trim())).toList();
-            if (figures.isEmpty()) {
-                throw ProblemException.notFound("no runs of a workflow '" + workflow.trim() + "' were seen");
-            }
-        }
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("window", w.toString());
-        answer.put("workflows", figures);
-        answer.put("bottlenecks", workflow == null || workflow.isBlank()
-                ? performance.bottlenecks(bottlenecks)
-                : figures.get(0).steps().subList(0, Math.min(bottlenecks, figures.get(0).steps().size())));
-        return answer;
+        return queries.performance(Params.duration("window", window, Duration.ofMinutes(5), Duration.ofHours(1)), workflow,
+                bottlenecks);
     }
 }

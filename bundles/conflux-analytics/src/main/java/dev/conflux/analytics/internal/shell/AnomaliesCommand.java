@@ -1,5 +1,7 @@
 package dev.conflux.analytics.internal.shell;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Locale;
 
 import org.apache.karaf.shell.api.action.Action;
@@ -11,14 +13,15 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.table.ShellTable;
 
 import dev.conflux.analytics.internal.SeriesStore;
-import dev.conflux.analytics.internal.rest.AnomaliesResource;
+import dev.conflux.analytics.internal.query.AnalyticsQueries;
+import dev.conflux.analytics.internal.query.Params;
 
 @Service
 @Command(scope = "analytics", name = "anomalies", description = "Lists the latest anomalies found in the metrics")
 public class AnomaliesCommand implements Action {
 
     @Reference
-    AnomaliesResource anomalies;
+    AnalyticsQueries queries;
 
     @Option(name = "-m", aliases = "--metric", description = "Only this metric")
     @Completion(MetricNameCompleter.class)
@@ -28,7 +31,7 @@ public class AnomaliesCommand implements Action {
     int lines = 20;
 
     @Override
-    public Object execute() throws java.sql.SQLException {
+    public Object execute() {
         ShellTable table = new ShellTable();
         table.column("At");
         table.column("Metric");
@@ -36,8 +39,9 @@ public class AnomaliesCommand implements Action {
         table.column("Value").alignRight();
         table.column("Expected").alignRight();
         table.column("z").alignRight();
-        for (SeriesStore.Anomaly a : anomalies.anomalies(null, null, metric, Math.max(1, Math.min(lines, 1000)))) {
-            table.addRow().addContent(java.time.Instant.ofEpochMilli(a.at()), a.name(), SeriesStore.encode(a.labels()),
+        Params.Range lastDay = Params.range(null, null, Duration.ofDays(1));
+        for (SeriesStore.Anomaly a : queries.anomalies(lastDay.from(), lastDay.to(), metric, Math.max(1, Math.min(lines, 1000)))) {
+            table.addRow().addContent(Instant.ofEpochMilli(a.at()), a.name(), SeriesStore.encode(a.labels()),
                     MetricsCommand.number(a.value()), MetricsCommand.number(a.expected()),
                     String.format(Locale.ROOT, "%+.1f", a.zScore()));
         }

@@ -1,5 +1,6 @@
 package dev.conflux.analytics.internal.shell;
 
+import java.time.Duration;
 import java.util.Locale;
 
 import org.apache.karaf.shell.api.action.Action;
@@ -11,14 +12,15 @@ import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.table.ShellTable;
 
-import dev.conflux.analytics.internal.rest.MetricsResource;
+import dev.conflux.analytics.internal.query.AnalyticsQueries;
+import dev.conflux.analytics.internal.query.Params;
 
 @Service
 @Command(scope = "analytics", name = "correlate", description = "Ranks the other series by correlation with a metric (likely causes of a spike)")
 public class CorrelateCommand implements Action {
 
     @Reference
-    MetricsResource metrics;
+    AnalyticsQueries queries;
 
     @Argument(index = 0, name = "metric", required = true, description = "The metric, e.g. conflux.run.duration.mean")
     @Completion(MetricNameCompleter.class)
@@ -34,13 +36,15 @@ public class CorrelateCommand implements Action {
     int lines = 10;
 
     @Override
-    public Object execute() throws java.sql.SQLException {
-        MetricsResource.CorrelationAnswer answer = metrics.correlations(name, window, labels, 10, Math.max(1, Math.min(lines, 200)));
+    public Object execute() {
+        AnalyticsQueries.CorrelationAnswer answer = queries.correlations(name,
+                Params.duration("--window", window, Duration.ofHours(1), Duration.ofDays(7)), Params.labels("--labels", labels), 10,
+                Math.max(1, Math.min(lines, 200)));
         ShellTable table = new ShellTable();
         table.column("Series").maxSize(80);
         table.column("r").alignRight();
         table.column("Leads by").alignRight();
-        for (MetricsResource.Correlated c : answer.correlations()) {
+        for (AnalyticsQueries.Correlated c : answer.correlations()) {
             table.addRow().addContent(c.series(), String.format(Locale.ROOT, "%+.2f", c.r()), c.leadSeconds() + " s");
         }
         table.print(System.out);

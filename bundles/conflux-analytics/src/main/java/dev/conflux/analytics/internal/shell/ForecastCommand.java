@@ -1,5 +1,6 @@
 package dev.conflux.analytics.internal.shell;
 
+import java.time.Duration;
 import java.util.List;
 
 import org.apache.karaf.shell.api.action.Action;
@@ -11,14 +12,15 @@ import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.table.ShellTable;
 
-import dev.conflux.analytics.internal.rest.MetricsResource;
+import dev.conflux.analytics.internal.query.AnalyticsQueries;
+import dev.conflux.analytics.internal.query.Params;
 
 @Service
 @Command(scope = "analytics", name = "forecast", description = "Forecasts a metric with its 95 % interval, and when it reaches a limit")
 public class ForecastCommand implements Action {
 
     @Reference
-    MetricsResource metrics;
+    AnalyticsQueries queries;
 
     @Argument(index = 0, name = "metric", required = true, description = "The metric, e.g. conflux.jvm.memory.used")
     @Completion(MetricNameCompleter.class)
@@ -37,8 +39,10 @@ public class ForecastCommand implements Action {
     int points = 12;
 
     @Override
-    public Object execute() throws java.sql.SQLException {
-        MetricsResource.ForecastAnswer f = metrics.forecast(name, horizon, null, labels, limit);
+    public Object execute() {
+        AnalyticsQueries.ForecastAnswer f = queries.forecast(name,
+                Params.duration("--horizon", horizon, Duration.ofHours(1), Duration.ofDays(7)), Duration.ofDays(7),
+                Params.labels("--labels", labels), limit);
         System.out.println(name + " " + f.labels() + ": " + f.model().get("method") + " over " + f.historyPoints()
                 + " points of " + f.resolutionSeconds() + " s");
         ShellTable table = new ShellTable();
@@ -46,10 +50,10 @@ public class ForecastCommand implements Action {
         table.column("Forecast").alignRight();
         table.column("Low (95 %)").alignRight();
         table.column("High (95 %)").alignRight();
-        List<MetricsResource.ForecastPoint> all = f.points();
+        List<AnalyticsQueries.ForecastPoint> all = f.points();
         int every = Math.max(1, all.size() / Math.max(1, points));
         for (int i = every - 1; i < all.size(); i += every) {
-            MetricsResource.ForecastPoint p = all.get(i);
+            AnalyticsQueries.ForecastPoint p = all.get(i);
             table.addRow().addContent(p.at(), MetricsCommand.number(p.value()), MetricsCommand.number(p.lower()),
                     MetricsCommand.number(p.upper()));
         }

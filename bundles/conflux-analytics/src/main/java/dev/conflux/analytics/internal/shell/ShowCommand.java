@@ -1,5 +1,7 @@
 package dev.conflux.analytics.internal.shell;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 import org.apache.karaf.shell.api.action.Action;
@@ -11,8 +13,8 @@ import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 
 import dev.conflux.analytics.internal.SeriesStore;
-import dev.conflux.analytics.internal.rest.MetricsResource;
-import dev.conflux.analytics.internal.rest.Params;
+import dev.conflux.analytics.internal.query.AnalyticsQueries;
+import dev.conflux.analytics.internal.query.Params;
 
 @Service
 @Command(scope = "analytics", name = "show", description = "Draws a metric's stored series over the last hour (or --since)")
@@ -21,7 +23,7 @@ public class ShowCommand implements Action {
     private static final String BARS = "▁▂▃▄▅▆▇█";
 
     @Reference
-    MetricsResource metrics;
+    AnalyticsQueries queries;
 
     @Argument(index = 0, name = "metric", required = true, description = "The metric, e.g. conflux.runs.started")
     @Completion(MetricNameCompleter.class)
@@ -35,9 +37,9 @@ public class ShowCommand implements Action {
 
     @Override
     public Object execute() {
-        java.time.Duration back = Params.duration("--since", since, java.time.Duration.ofHours(1), java.time.Duration.ofDays(90));
-        java.time.Instant to = java.time.Instant.now();
-        MetricsResource.SeriesAnswer answer = metrics.series(name, to.minus(back).toString(), to.toString(), null, labels);
+        Duration back = Params.duration("--since", since, Duration.ofHours(1), Duration.ofDays(90));
+        Instant to = Instant.now();
+        AnalyticsQueries.SeriesAnswer answer = queries.series(name, to.minus(back), to, null, Params.labels("--labels", labels));
         System.out.println(name + " over the last " + since + ", a column per " + answer.step());
         for (SeriesStore.Series series : answer.series()) {
             System.out.println();

@@ -1,5 +1,6 @@
 package dev.conflux.analytics.internal.shell;
 
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -11,23 +12,24 @@ import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.table.ShellTable;
 
-import dev.conflux.analytics.internal.EventCollector;
 import dev.conflux.analytics.internal.Performance;
+import dev.conflux.analytics.internal.query.AnalyticsQueries;
 
 @Service
 @Command(scope = "analytics", name = "top", description = "Shows the slowest steps and the busiest workflows")
 public class TopCommand implements Action {
 
     @Reference
-    EventCollector collector;
+    AnalyticsQueries queries;
 
     @Option(name = "-n", aliases = "--lines", description = "How many of each (default 10)")
     int lines = 10;
 
     @Override
     public Object execute() {
-        Performance performance = collector.performance();
-        List<Performance.WorkflowFigures> workflows = performance.figures(System.currentTimeMillis(), 300_000);
+        int n = Math.max(1, Math.min(lines, 100));
+        AnalyticsQueries.PerformanceAnswer performance = queries.performance(Duration.ofMinutes(5), null, n);
+        List<Performance.WorkflowFigures> workflows = performance.workflows();
         System.out.println("Busiest workflows (runs ended per minute over the last 5 minutes)");
         ShellTable busy = new ShellTable();
         busy.column("Workflow");
@@ -55,7 +57,7 @@ public class TopCommand implements Action {
         slow.column("p95 ms").alignRight();
         slow.column("Retries").alignRight();
         slow.column("Failed").alignRight();
-        performance.bottlenecks(Math.max(1, lines)).forEach(s -> slow.addRow().addContent(s.workflow(), s.step(), s.type(),
+        performance.bottlenecks().forEach(s -> slow.addRow().addContent(s.workflow(), s.step(), s.type(),
                 percent(s.shareOfRunTime()), ms(s.duration().mean()), ms(s.duration().p95()), s.retries(), s.failed()));
         slow.print(System.out);
         return null;

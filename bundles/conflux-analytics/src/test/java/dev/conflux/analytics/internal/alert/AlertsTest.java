@@ -51,6 +51,23 @@ public class AlertsTest {
     }
 
     @Test
+    public void anUndeployedWorkflowsSeriesAreForgottenAndTheTrackedSeriesAreBounded() {
+        alerts.addRule(AlertRule.parse("climbing", "conflux.runs.started", "", "change-above", 1.0, "0s", "warning", "", ""));
+        alerts.evaluate(0, List.of(new SeriesStore.Sample("conflux.runs.started", Map.of("workflow", "orders"), 1.0),
+                new SeriesStore.Sample("conflux.runs.started", Map.of("workflow", "billing"), 1.0)), List.of());
+        assertEquals(2, alerts.tracked());
+        alerts.forget("orders");
+        assertEquals(1, alerts.tracked());
+
+        List<SeriesStore.Sample> flood = new ArrayList<>();
+        for (int i = 0; i < Alerts.MAX_SERIES + 10; i++) {
+            flood.add(new SeriesStore.Sample("conflux.runs.started", Map.of("workflow", "w" + i), 1.0));
+        }
+        alerts.evaluate(10_000, flood, List.of());
+        assertEquals(Alerts.MAX_SERIES, alerts.tracked());
+    }
+
+    @Test
     public void aConditionThatClearsBeforeItsDurationNeverFires() {
         alerts.addRule(AlertRule.parse("slow", "conflux.step.duration.mean", "", "above", 1.0, "1m", "warning", "", ""));
         sample(0, "conflux.step.duration.mean", 5.0);

@@ -10,10 +10,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.osgi.service.component.annotations.Activate;
@@ -29,6 +27,7 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.conflux.api.concurrent.NamedThreads;
 import dev.conflux.api.event.ConfluxTopics;
 import dev.conflux.api.event.EventProperties;
 import dev.conflux.api.health.Health;
@@ -57,14 +56,8 @@ public class SystemHealth {
 
     @Activate
     public SystemHealth(HealthConfig config) {
-        AtomicInteger count = new AtomicInteger();
-        ThreadFactory threads = task -> {
-            Thread thread = new Thread(task, "conflux-health-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
         // Bounded: a hung check holds one thread until it returns; the pool never grows past this.
-        this.checks = Executors.newFixedThreadPool(4, threads);
+        this.checks = Executors.newFixedThreadPool(4, NamedThreads.numbered("conflux-health"));
         modified(config);
     }
 

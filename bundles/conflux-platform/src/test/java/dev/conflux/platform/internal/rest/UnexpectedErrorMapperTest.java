@@ -9,6 +9,8 @@ import java.sql.SQLTimeoutException;
 
 import org.junit.Test;
 
+import dev.conflux.api.store.StoreException;
+
 public class UnexpectedErrorMapperTest {
 
     @Test
@@ -17,6 +19,14 @@ public class UnexpectedErrorMapperTest {
                 new IllegalStateException("store failed", new SQLTimeoutException("Timeout trying to lock table"))));
         assertTrue(UnexpectedErrorMapper.databaseUnavailable(new RuntimeException(
                 new RuntimeException(new SQLNonTransientConnectionException("Connection is broken")))));
+    }
+
+    @Test
+    public void aStoreExceptionOfABusyDatabaseIsWorthRetrying() {
+        assertTrue(UnexpectedErrorMapper.databaseUnavailable(
+                new StoreException("the security store", new SQLTimeoutException("Timeout trying to lock table"))));
+        assertFalse(UnexpectedErrorMapper.databaseUnavailable(
+                new StoreException("the security store", new SQLException("Column \"X\" not found", "42S22"))));
     }
 
     @Test

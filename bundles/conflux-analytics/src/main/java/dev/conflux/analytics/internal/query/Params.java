@@ -1,15 +1,16 @@
-package dev.conflux.analytics.internal.rest;
+package dev.conflux.analytics.internal.query;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import dev.conflux.api.problem.ProblemException;
 
-/** Query parameters of the analytics API, each refused with a message that names it. */
+/** Query parameters of the analytics API and shell, each refused with a message that names it. */
 public final class Params {
 
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})\\s*(ms|s|m|h|d)");
@@ -19,7 +20,7 @@ public final class Params {
     private Params() {
     }
 
-    static Instant instant(String name, String value) {
+    public static Instant instant(String name, String value) {
         if (value == null || value.isBlank()) {
             return null;
         }
@@ -36,10 +37,10 @@ public final class Params {
     }
 
     /** A time range from query parameters: {@code to} defaults to now, {@code from} to {@code span} before it. */
-    record Range(Instant from, Instant to) {
+    public record Range(Instant from, Instant to) {
     }
 
-    static Range range(String from, String to, Duration span) {
+    public static Range range(String from, String to, Duration span) {
         Instant end = instant("to", to);
         end = end == null ? Instant.now() : end;
         Instant start = instant("from", from);
@@ -74,10 +75,19 @@ public final class Params {
         return d;
     }
 
-    static int limit(int value, int max) {
+    public static int limit(int value, int max) {
         if (value < 1 || value > max) {
             throw ProblemException.invalid("'limit' must be between 1 and " + max + ", got " + value);
         }
         return value;
+    }
+
+    /** A label filter ({@code key=value} pairs joined with commas). */
+    public static Map<String, String> labels(String name, String value) {
+        try {
+            return Labels.parse(name, value);
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.invalid(e.getMessage());
+        }
     }
 }

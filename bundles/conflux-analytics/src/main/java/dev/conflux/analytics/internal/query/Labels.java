@@ -1,4 +1,4 @@
-package dev.conflux.analytics.internal.rest;
+package dev.conflux.analytics.internal.query;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
