@@ -1,12 +1,12 @@
 package dev.conflux.workflow.internal;
 
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 import javax.sql.DataSource;
 
@@ -24,6 +24,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.conflux.api.problem.ProblemException;
 import dev.conflux.api.step.StepContext;
+import dev.conflux.api.store.StoreException;
 import dev.conflux.api.workflow.DeployResult;
 import dev.conflux.api.workflow.Page;
 import dev.conflux.api.workflow.RunLogLine;
@@ -234,17 +235,13 @@ public class ConfluxWorkflowService implements WorkflowService {
         return engine.retry(runId);
     }
 
-    private interface Query<T> {
-        T run() throws SQLException;
-    }
-
-    private static <T> T query(Query<T> query) {
+    private static <T> T query(Supplier<T> query) {
         try {
-            return query.run();
-        } catch (SQLException e) {
+            return query.get();
+        } catch (StoreException e) {
             LOG.error("Database error while reading runs", e);
             throw new ProblemException(WorkflowDefinitions.STORAGE_UNAVAILABLE, "The database failed while reading runs; try again. ("
-                    + e.getSQLState() + ")");
+                    + e.sqlState() + ")");
         }
     }
 }

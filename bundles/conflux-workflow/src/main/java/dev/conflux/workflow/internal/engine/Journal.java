@@ -18,6 +18,8 @@ import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.conflux.api.concurrent.NamedThreads;
+
 /**
  * Group commit: state changes of many runs are queued and written by one thread, as many as are
  * waiting in one transaction, and each caller's future completes only once its change is
@@ -72,8 +74,7 @@ final class Journal implements AutoCloseable {
 
     Journal(DataSource dataSource) {
         this.dataSource = dataSource;
-        this.writer = new Thread(this::run, "conflux-workflow-journal");
-        writer.setDaemon(true);
+        this.writer = NamedThreads.thread("conflux-workflow-journal", this::run);
         writer.start();
     }
 

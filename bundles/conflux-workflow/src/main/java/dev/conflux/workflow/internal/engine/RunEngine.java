@@ -1,6 +1,5 @@
 package dev.conflux.workflow.internal.engine;
 
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,6 +24,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.conflux.api.concurrent.NamedThreads;
 import dev.conflux.api.problem.ProblemException;
+import dev.conflux.api.store.StoreException;
 import dev.conflux.api.step.StepContext;
 import dev.conflux.api.step.StepResult;
 import dev.conflux.api.step.StepType;
@@ -134,7 +134,7 @@ public final class RunEngine implements AutoCloseable {
         try {
             unfinished = store.unfinished();
             toResume = store.parentsOfEndedChildren();
-        } catch (SQLException e) {
+        } catch (StoreException e) {
             throw new IllegalStateException("cannot read unfinished runs: " + e.getMessage(), e);
         }
         int recovered = 0;
@@ -184,7 +184,7 @@ public final class RunEngine implements AutoCloseable {
                 if (purged > 0) {
                     LOG.info("Purged {} finished run(s) older than {} days", purged, kept.toDays());
                 }
-            } catch (SQLException | RuntimeException e) {
+            } catch (RuntimeException e) {
                 LOG.warn("Purging old runs failed; trying again in an hour", e);
             }
         }, 1, 3600, TimeUnit.SECONDS);
@@ -311,7 +311,7 @@ public final class RunEngine implements AutoCloseable {
                     if (winner.isPresent()) {
                         return winner.get();
                     }
-                } catch (SQLException unreadable) {
+                } catch (StoreException unreadable) {
                     failed.addSuppressed(unreadable);
                 }
             }
@@ -401,7 +401,7 @@ public final class RunEngine implements AutoCloseable {
         RunStore.StoredRun stored;
         try {
             stored = store.stored(runId).orElseThrow(() -> ProblemException.notFound("no run " + runId));
-        } catch (SQLException e) {
+        } catch (StoreException e) {
             throw new IllegalStateException("cannot read run " + runId + ": " + e.getMessage(), e);
         }
         RunView view = stored.run();
@@ -451,7 +451,7 @@ public final class RunEngine implements AutoCloseable {
         try {
             RunView stored = store.get(runId).orElseThrow(() -> ProblemException.notFound("no run " + runId));
             throw ProblemException.conflict("run " + runId + " has finished (" + stored.state() + "); it cannot be " + what);
-        } catch (SQLException e) {
+        } catch (StoreException e) {
             throw new IllegalStateException("cannot read run " + runId + ": " + e.getMessage(), e);
         }
     }
@@ -461,7 +461,7 @@ public final class RunEngine implements AutoCloseable {
         List<String> children;
         try {
             children = store.unfinishedChildren(runId);
-        } catch (SQLException e) {
+        } catch (StoreException e) {
             LOG.warn("Run {} was cancelled, but its child runs cannot be read to cancel them", runId, e);
             return;
         }

@@ -8,10 +8,12 @@ import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 import javax.sql.DataSource;
 
@@ -19,6 +21,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.conflux.api.store.Jdbc;
 import dev.conflux.api.workflow.RunLogLine;
 import dev.conflux.api.workflow.RunState;
 import dev.conflux.api.workflow.RunView;
@@ -36,10 +39,10 @@ final class RunStore {
     private static final String RUN_COLUMNS = "SELECT run_id, workflow_id, version, state, inputs, error, trigger_kind, created_at, ended_at";
     private static final String STORED_COLUMNS = RUN_COLUMNS + ", failure_phase, retried_at, parent_run_id, parent_step";
 
-    private final DataSource dataSource;
+    private final Jdbc jdbc;
 
     RunStore(DataSource dataSource) {
-        this.dataSource = dataSource;
+        this.jdbc = new Jdbc(dataSource, "the run store");
     }
 
     // ---- writes, applied by the journal ----
@@ -224,30 +227,14 @@ final class RunStore {
     }
 
     /** Deletes finished runs that ended before {@code before}, with their steps and logs; returns how many runs. */
-    int purge(Instant before) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                String old = "SELECT run_id FROM wf_run WHERE state IN (" + FINISHED + ") AND ended_at < ?";
-                int runs;
-                for (String table : List.of("wf_log", "wf_step")) {
-                    try (PreparedStatement s = c.prepareStatement("DELETE FROM " + table + " WHERE run_id IN (" + old + ")")) {
-                        s.setTimestamp(1, Timestamp.from(before));
-                        s.executeUpdate();
-                    }
-                }
-                try (PreparedStatement s = c.prepareStatement(
-                        "DELETE FROM wf_run WHERE state IN (" + FINISHED + ") AND ended_at < ?")) {
-                    s.setTimestamp(1, Timestamp.from(before));
-                    runs = s.executeUpdate();
-                }
-                c.commit();
-                return runs;
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
-            }
-        }
+    int purge(Instant before) {
+        String old = "SELECT run_id FROM wf_run WHERE state IN (" + FINISHED + ") AND ended_at < ?";
+        Jdbc.Binder at = s -> s.setTimestamp(1, Timestamp.from(before));
+        return jdbc.inTransaction(c -> {
+            Jdbc.update(c, "DELETE FROM wf_log WHERE run_id IN (" + old + ")", at);
+            Jdbc.update(c, "DELETE FROM wf_step WHERE run_id IN (" + old + ")", at);
+            return Jdbc.update(c, "DELETE FROM wf_run WHERE state IN (" + FINISHED + ") AND ended_at < ?", at);
+        });
     }
 
     // ---- reads ----
@@ -265,33 +252,23 @@ final class RunStore {
             Instant startedAt, Instant endedAt, Instant dueAt) {
     }
 
-    List<StoredRun> unfinished() throws SQLException {
-        List<StoredRun> result = new ArrayList<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
-                STORED_COLUMNS + " FROM wf_run WHERE state IN (" + UNFINISHED + ") ORDER BY created_at")) {
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    result.add(storedRun(rs, List.of()));
-                }
-            }
+    List<StoredRun> unfinished() {
+        return jdbc.inConnection(c -> {
+            List<StoredRun> runs = Jdbc.query(c, STORED_COLUMNS + " FROM wf_run WHERE state IN (" + UNFINISHED + ") ORDER BY created_at",
+                    Jdbc.Binder.NONE, Jdbc.rows(rs -> storedRun(rs, List.of())));
             List<StoredRun> withSteps = new ArrayList<>();
-            for (StoredRun stored : result) {
+            for (StoredRun stored : runs) {
                 withSteps.add(new StoredRun(stored.run(), stored.failurePhase(), stored.retriedAt(), stored.parent(),
                         stepRows(c, stored.run().runId())));
             }
             return withSteps;
-        }
+        });
     }
 
     /** Any run with its step rows (to retry a finished one), or empty. */
-    Optional<StoredRun> stored(String runId) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
-                STORED_COLUMNS + " FROM wf_run WHERE run_id = ?")) {
-            s.setString(1, runId);
-            try (ResultSet rs = s.executeQuery()) {
-                return rs.next() ? Optional.of(storedRun(rs, stepRows(c, runId))) : Optional.empty();
-            }
-        }
+    Optional<StoredRun> stored(String runId) {
+        return jdbc.inConnection(c -> Jdbc.query(c, STORED_COLUMNS + " FROM wf_run WHERE run_id = ?", s -> s.setString(1, runId),
+                rs -> rs.next() ? Optional.of(storedRun(rs, stepRows(c, runId))) : Optional.empty()));
     }
 
     private static StoredRun storedRun(ResultSet rs, List<StepRow> steps) throws SQLException {
@@ -301,139 +278,79 @@ final class RunStore {
     }
 
     /** The unfinished child runs of a run. */
-    List<String> unfinishedChildren(String parentRunId) throws SQLException {
-        return ids("SELECT run_id FROM wf_run WHERE parent_run_id = ? AND state IN (" + UNFINISHED + ")", parentRunId);
+    List<String> unfinishedChildren(String parentRunId) {
+        return jdbc.list("SELECT run_id FROM wf_run WHERE parent_run_id = ? AND state IN (" + UNFINISHED + ")",
+                s -> s.setString(1, parentRunId), rs -> rs.getString(1));
     }
 
     /**
      * The waiting steps of unfinished runs whose child has ended: after a crash between a child's end
      * and its parent's resumption, these resume.
      */
-    List<ActiveRun.Parent> parentsOfEndedChildren() throws SQLException {
-        List<ActiveRun.Parent> parents = new ArrayList<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
-                "SELECT c.parent_run_id, c.parent_step FROM wf_run c JOIN wf_run p ON p.run_id = c.parent_run_id "
-                        + "WHERE c.state IN (" + FINISHED + ") AND p.state IN (" + UNFINISHED + ")");
-                ResultSet rs = s.executeQuery()) {
-            while (rs.next()) {
-                parents.add(new ActiveRun.Parent(rs.getString(1), rs.getString(2)));
-            }
-        }
-        return parents;
-    }
-
-    private List<String> ids(String sql, String parameter) throws SQLException {
-        List<String> ids = new ArrayList<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
-            s.setString(1, parameter);
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    ids.add(rs.getString(1));
-                }
-            }
-        }
-        return ids;
+    List<ActiveRun.Parent> parentsOfEndedChildren() {
+        return jdbc.list("SELECT c.parent_run_id, c.parent_step FROM wf_run c JOIN wf_run p ON p.run_id = c.parent_run_id "
+                + "WHERE c.state IN (" + FINISHED + ") AND p.state IN (" + UNFINISHED + ")", Jdbc.Binder.NONE,
+                rs -> new ActiveRun.Parent(rs.getString(1), rs.getString(2)));
     }
 
     /** When a run was last retried; empty when it never was (or does not exist). */
-    Optional<Instant> retriedAt(String runId) throws SQLException {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement s = c.prepareStatement("SELECT retried_at FROM wf_run WHERE run_id = ?")) {
-            s.setString(1, runId);
-            try (ResultSet rs = s.executeQuery()) {
-                return rs.next() ? Optional.ofNullable(instant(rs.getTimestamp(1))) : Optional.empty();
-            }
-        }
+    Optional<Instant> retriedAt(String runId) {
+        return jdbc.first("SELECT retried_at FROM wf_run WHERE run_id = ?", s -> s.setString(1, runId),
+                rs -> instant(rs.getTimestamp(1)));
     }
 
-    Optional<RunView> get(String runId) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(RUN_COLUMNS + " FROM wf_run WHERE run_id = ?")) {
-            s.setString(1, runId);
-            try (ResultSet rs = s.executeQuery()) {
-                if (!rs.next()) {
-                    return Optional.empty();
-                }
-                RunView run = run(rs);
-                List<StepView> steps = new ArrayList<>();
-                try (PreparedStatement st = c.prepareStatement("SELECT step_id, item_index, step_type, state, attempt, output, error, "
-                        + "started_at, ended_at FROM wf_step WHERE run_id = ?")) {
-                    st.setString(1, runId);
-                    try (ResultSet r = st.executeQuery()) {
-                        while (r.next()) {
-                            Integer item = r.getObject(2) == null ? null : r.getInt(2);
-                            steps.add(new StepView(r.getString(1), item, r.getString(3), StepState.valueOf(r.getString(4)), r.getInt(5),
-                                    parse(r.getString(6)), r.getString(7), instant(r.getTimestamp(8)), instant(r.getTimestamp(9))));
-                        }
-                    }
-                }
-                return Optional.of(new RunView(run.runId(), run.workflowId(), run.version(), run.state(), run.inputs(), run.error(),
-                        run.trigger(), run.createdAt(), run.endedAt(), steps));
+    Optional<RunView> get(String runId) {
+        return jdbc.inConnection(c -> {
+            Optional<RunView> found = Jdbc.query(c, RUN_COLUMNS + " FROM wf_run WHERE run_id = ?", s -> s.setString(1, runId),
+                    rs -> rs.next() ? Optional.of(run(rs)) : Optional.empty());
+            if (found.isEmpty()) {
+                return found;
             }
-        }
+            RunView run = found.get();
+            List<StepView> steps = Jdbc.query(c, "SELECT step_id, item_index, step_type, state, attempt, output, error, "
+                    + "started_at, ended_at FROM wf_step WHERE run_id = ?", s -> s.setString(1, runId), Jdbc.rows(r -> new StepView(
+                            r.getString(1), r.getObject(2) == null ? null : r.getInt(2), r.getString(3), StepState.valueOf(r.getString(4)),
+                            r.getInt(5), parse(r.getString(6)), r.getString(7), instant(r.getTimestamp(8)), instant(r.getTimestamp(9)))));
+            return Optional.of(new RunView(run.runId(), run.workflowId(), run.version(), run.state(), run.inputs(), run.error(),
+                    run.trigger(), run.createdAt(), run.endedAt(), steps));
+        });
     }
 
-    List<RunView> list(String workflowId, RunState state, Instant since, int offset, int limit) throws SQLException {
+    List<RunView> list(String workflowId, RunState state, Instant since, int offset, int limit) {
         StringBuilder sql = new StringBuilder(RUN_COLUMNS).append(" FROM wf_run WHERE 1 = 1");
         List<Object> params = new ArrayList<>();
         filters(sql, params, workflowId, state, since);
         sql.append(" ORDER BY created_at DESC, run_id LIMIT ? OFFSET ?");
         params.add(limit);
         params.add(offset);
-        List<RunView> runs = new ArrayList<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql.toString())) {
-            bind(s, params);
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    runs.add(run(rs));
-                }
-            }
-        }
-        return runs;
+        return jdbc.list(sql.toString(), s -> bind(s, params), RunStore::run);
     }
 
-    long count(String workflowId, RunState state, Instant since) throws SQLException {
+    long count(String workflowId, RunState state, Instant since) {
         StringBuilder sql = new StringBuilder("SELECT COUNT(*) FROM wf_run WHERE 1 = 1");
         List<Object> params = new ArrayList<>();
         filters(sql, params, workflowId, state, since);
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql.toString())) {
-            bind(s, params);
-            try (ResultSet rs = s.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
+        return jdbc.first(sql.toString(), s -> bind(s, params), rs -> rs.getLong(1)).orElse(0L);
     }
 
-    Map<String, Long> countsByState(String workflowId) throws SQLException {
-        Map<String, Long> counts = new LinkedHashMap<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
-                "SELECT state, COUNT(*) FROM wf_run WHERE workflow_id = ? GROUP BY state ORDER BY state")) {
-            s.setString(1, workflowId);
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    counts.put(rs.getString(1), rs.getLong(2));
-                }
-            }
-        }
-        return counts;
+    Map<String, Long> countsByState(String workflowId) {
+        return jdbc.query("SELECT state, COUNT(*) FROM wf_run WHERE workflow_id = ? GROUP BY state ORDER BY state",
+                s -> s.setString(1, workflowId), rs -> {
+                    Map<String, Long> counts = new LinkedHashMap<>();
+                    while (rs.next()) {
+                        counts.put(rs.getString(1), rs.getLong(2));
+                    }
+                    return counts;
+                });
     }
 
-    List<RunLogLine> logs(String runId, int offset, int limit) throws SQLException {
-        List<RunLogLine> lines = new ArrayList<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
-                "SELECT at, step_id, level, message FROM wf_log WHERE run_id = ? ORDER BY seq LIMIT ? OFFSET ?")) {
+    List<RunLogLine> logs(String runId, int offset, int limit) {
+        return jdbc.list("SELECT at, step_id, level, message FROM wf_log WHERE run_id = ? ORDER BY seq LIMIT ? OFFSET ?", s -> {
             s.setString(1, runId);
             s.setInt(2, limit);
             s.setInt(3, offset);
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    lines.add(new RunLogLine(rs.getTimestamp(1).toInstant(), rs.getString(2), rs.getString(3), rs.getString(4)));
-                }
-            }
-        }
-        return lines;
+        }, rs -> new RunLogLine(rs.getTimestamp(1).toInstant(), rs.getString(2), rs.getString(3), rs.getString(4)));
     }
-
 
     private static RunView run(ResultSet rs) throws SQLException {
         @SuppressWarnings("unchecked")
@@ -444,19 +361,11 @@ final class RunStore {
     }
 
     private static List<StepRow> stepRows(Connection c, String runId) throws SQLException {
-        List<StepRow> rows = new ArrayList<>();
-        try (PreparedStatement s = c.prepareStatement("SELECT step_key, step_id, item_index, state, attempt, output, error, "
-                + "started_at, ended_at, due_at FROM wf_step WHERE run_id = ?")) {
-            s.setString(1, runId);
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    rows.add(new StepRow(rs.getString(1), rs.getString(2), rs.getObject(3) == null ? null : rs.getInt(3),
-                            StepState.valueOf(rs.getString(4)), rs.getInt(5), parse(rs.getString(6)), rs.getString(7),
-                            instant(rs.getTimestamp(8)), instant(rs.getTimestamp(9)), instant(rs.getTimestamp(10))));
-                }
-            }
-        }
-        return rows;
+        return Jdbc.query(c, "SELECT step_key, step_id, item_index, state, attempt, output, error, started_at, ended_at, due_at "
+                + "FROM wf_step WHERE run_id = ?", s -> s.setString(1, runId), Jdbc.rows(rs -> new StepRow(rs.getString(1),
+                        rs.getString(2), rs.getObject(3) == null ? null : rs.getInt(3), StepState.valueOf(rs.getString(4)), rs.getInt(5),
+                        parse(rs.getString(6)), rs.getString(7), instant(rs.getTimestamp(8)), instant(rs.getTimestamp(9)),
+                        instant(rs.getTimestamp(10)))));
     }
 
     private static void filters(StringBuilder sql, List<Object> params, String workflowId, RunState state, Instant since) {
@@ -481,8 +390,8 @@ final class RunStore {
     }
 
     private static String states(boolean finished) {
-        return java.util.Arrays.stream(RunState.values()).filter(state -> state.isFinished() == finished)
-                .map(state -> "'" + state.name() + "'").collect(java.util.stream.Collectors.joining(", "));
+        return Arrays.stream(RunState.values()).filter(state -> state.isFinished() == finished)
+                .map(state -> "'" + state.name() + "'").collect(Collectors.joining(", "));
     }
 
     static String json(Object value) {

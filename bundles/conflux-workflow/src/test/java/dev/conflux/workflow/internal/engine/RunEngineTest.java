@@ -807,12 +807,7 @@ public class RunEngineTest {
                 engine.startChild(ctx, "child", Map.of());
                 return StepResult.resumeAfter(Duration.ofHours(1), Map.of("child", child)); // only the child's end wakes it
             }
-            RunView ended;
-            try {
-                ended = engine.store().get(child).orElseThrow();
-            } catch (java.sql.SQLException e) {
-                return StepResult.retryableFailure(e.getMessage());
-            }
+            RunView ended = engine.store().get(child).orElseThrow();
             return ended.state().isFinished() ? StepResult.success(ended.state().name())
                     : StepResult.resumeAfter(Duration.ofHours(1), Map.of("child", child));
         }));
@@ -886,11 +881,7 @@ public class RunEngineTest {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
         RunView last = null;
         while (System.nanoTime() < deadline) {
-            try {
-                last = engine.store().get(runId).orElse(null);
-            } catch (java.sql.SQLException e) {
-                throw new IllegalStateException(e);
-            }
+            last = engine.store().get(runId).orElse(null);
             if (last != null && condition.test(last)) {
                 return last;
             }
