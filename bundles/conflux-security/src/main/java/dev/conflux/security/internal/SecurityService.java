@@ -62,6 +62,8 @@ public class SecurityService implements Authenticator, AuditTrail {
     private static final Logger LOG = LoggerFactory.getLogger(SecurityService.class);
     private static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@-]{0,63}");
     private static final Duration PASSWORD_CACHE = Duration.ofMinutes(5);
+    /** The length of {@code sec_user.display_name}. */
+    static final int MAX_DISPLAY_NAME = 200;
 
     private final SecurityConfig config;
     private final Clock clock = Clock.systemUTC();
@@ -261,7 +263,7 @@ public class SecurityService implements Authenticator, AuditTrail {
         String name = validUsername(username);
         Set<String> granted = validRoles(roles);
         validPassword(name, password);
-        if (!users.create(name, hasher.hash(password), blankToNull(displayName), validEmail(email), granted)) {
+        if (!users.create(name, hasher.hash(password), validDisplayName(displayName), validEmail(email), granted)) {
             throw ProblemException.conflict("a user named '" + name + "' exists");
         }
         record(actor, address, "user.create", name, AuditEvent.SUCCESS, "roles " + granted);
@@ -271,7 +273,7 @@ public class SecurityService implements Authenticator, AuditTrail {
     public User updateUser(String actor, String address, String username, String displayName, String email,
             Collection<String> roles, String password) {
         User user = existing(username);
-        String newName = displayName == null ? user.displayName() : blankToNull(displayName);
+        String newName = displayName == null ? user.displayName() : validDisplayName(displayName);
         String newEmail = email == null ? user.email() : validEmail(email);
         users.updateProfile(user.username(), newName, newEmail, user.preferences());
         if (roles != null) {
@@ -354,7 +356,7 @@ public class SecurityService implements Authenticator, AuditTrail {
 
     public User updateProfile(Caller caller, String address, String displayName, String email, String preferencesJson) {
         User user = existing(caller.name());
-        users.updateProfile(user.username(), displayName == null ? user.displayName() : blankToNull(displayName),
+        users.updateProfile(user.username(), displayName == null ? user.displayName() : validDisplayName(displayName),
                 email == null ? user.email() : validEmail(email),
                 preferencesJson == null ? user.preferences() : preferencesJson);
         record(caller.name(), address, "user.profile", caller.name(), AuditEvent.SUCCESS, null);
@@ -532,6 +534,15 @@ public class SecurityService implements Authenticator, AuditTrail {
         if (password.equalsIgnoreCase(username)) {
             throw ProblemException.invalid("the password must not be the user name");
         }
+    }
+
+    /** The store keeps at most {@value #MAX_DISPLAY_NAME} characters of a display name. */
+    private static String validDisplayName(String displayName) {
+        String value = blankToNull(displayName);
+        if (value != null && value.length() > MAX_DISPLAY_NAME) {
+            throw ProblemException.invalid("a display name may have at most " + MAX_DISPLAY_NAME + " characters");
+        }
+        return value;
     }
 
     private static String validEmail(String email) {
