@@ -719,6 +719,10 @@ public final class DefinitionParser {
             if (Tag.INT.equals(tag)) {
                 try {
                     BigInteger number = new BigInteger(value.replace("_", ""));
+                    if (Double.isInfinite(number.doubleValue())) {
+                        error(scalar, path, "the number " + value + " is too large; numbers are at most " + Double.MAX_VALUE + " in size");
+                        return null;
+                    }
                     return number.bitLength() < 32 ? (Object) number.intValue()
                             : number.bitLength() < 64 ? (Object) number.longValue() : number;
                 } catch (NumberFormatException e) {

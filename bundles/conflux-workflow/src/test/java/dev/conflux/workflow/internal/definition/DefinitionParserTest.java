@@ -253,6 +253,7 @@ public class DefinitionParserTest {
     @Test
     public void aNumberBeyondTheRangeOfJsonIsAnError() {
         assertFirst(parser.parse("id: big\nsteps:\n  - {id: s, type: log, with: {x: 1e400}}\n"), "3:34 steps[0].with.x", "too large");
+        assertFirst(parser.parse("id: big\nsteps:\n  - {id: s, type: log, with: {x: " + "9".repeat(400) + "}}\n"), "3:34 steps[0].with.x", "too large");
         assertHas(errorLines(parser.parse("id: big\ninputs: {type: object, properties: {a: {type: -1e400}}}\nsteps:\n  - {id: s, type: log}\n")),
                 "2:47 inputs.properties.a.type: the number -1e400 is too large");
     }
