@@ -18,17 +18,22 @@ import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.composer.Composer;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.events.Event;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
+import org.yaml.snakeyaml.parser.Parser;
+import org.yaml.snakeyaml.parser.ParserImpl;
+import org.yaml.snakeyaml.reader.ReaderException;
+import org.yaml.snakeyaml.reader.StreamReader;
+import org.yaml.snakeyaml.resolver.Resolver;
 
 import com.cronutils.model.CronType;
 import com.cronutils.model.definition.CronDefinitionBuilder;
@@ -57,6 +62,8 @@ public final class DefinitionParser {
             "concurrency", "retry", "timeout", "continueOnError");
     private static final List<String> RETRY_KEYS = List.of("max", "backoff", "initial", "maxDelay", "jitter");
     private static final int MAX_NODES = 100_000;
+    /** How deep values may nest, in the text and once aliases are expanded. */
+    private static final int MAX_DEPTH = 64;
     private static final CronParser CRON = new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.QUARTZ));
 
     private final int maxBytes;
@@ -90,24 +97,27 @@ public final class DefinitionParser {
             return walk.result(null, null);
         }
         Node root;
+        LoaderOptions options = new LoaderOptions();
+        options.setAllowDuplicateKeys(false);
+        options.setMaxAliasesForCollections(50);
+        options.setNestingDepthLimit(MAX_DEPTH);
+        options.setCodePointLimit(maxBytes);
+        options.setAllowRecursiveKeys(false);
+        EventTrail events = new EventTrail(new ParserImpl(new StreamReader(new StringReader(source)), options));
         try {
-            LoaderOptions options = new LoaderOptions();
-            options.setAllowDuplicateKeys(false);
-            options.setMaxAliasesForCollections(50);
-            options.setNestingDepthLimit(64);
-            options.setCodePointLimit(maxBytes);
-            options.setAllowRecursiveKeys(false);
-            root = new Yaml(new SafeConstructor(options), new org.yaml.snakeyaml.representer.Representer(
-                    new org.yaml.snakeyaml.DumperOptions()), new org.yaml.snakeyaml.DumperOptions(), options)
-                    .compose(new StringReader(source));
+            root = new Composer(events, new Resolver(), options).getSingleNode();
         } catch (MarkedYAMLException e) {
             Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
             String problem = e.getProblem() == null ? "malformed" : e.getProblem();
-            walk.errors.add(new ValidationMessage(mark == null ? 0 : mark.getLine() + 1, mark == null ? 0 : mark.getColumn() + 1,
-                    "", "not valid YAML or JSON: " + problem + (e.getContext() == null ? "" : " (" + e.getContext() + ")")));
+            walk.errors.add(walk.at(mark, "", "not valid YAML or JSON: " + problem + (e.getContext() == null ? "" : " (" + e.getContext() + ")")));
+            return walk.result(null, null);
+        } catch (ReaderException e) {
+            walk.errors.add(walk.at(codePointMark(source, e.getPosition()), "", "not valid YAML or JSON: " + e.getMessage()
+                    + " (character U+" + String.format("%04X", e.getCodePoint()) + ")"));
             return walk.result(null, null);
         } catch (YAMLException e) {
-            walk.error(null, "", "not valid YAML or JSON: " + e.getMessage());
+            // the composer's limits (aliases, nesting) carry no mark; the event it was reading does
+            walk.errors.add(walk.at(events.lastMark, "", "not valid YAML or JSON: " + e.getMessage()));
             return walk.result(null, null);
         }
         if (!(root instanceof MappingNode mapping)) {
@@ -116,6 +126,52 @@ public final class DefinitionParser {
             return walk.result(null, null);
         }
         return walk.workflow(mapping);
+    }
+
+    /** Where the code point at {@code index} is, counting lines and columns as YAML does. */
+    private static Mark codePointMark(String source, int index) {
+        int line = 0;
+        int column = 0;
+        int offset = 0;
+        for (int i = 0; i < index && offset < source.length(); i++) {
+            int c = source.codePointAt(offset);
+            offset += Character.charCount(c);
+            boolean crlf = c == '\r' && offset < source.length() && source.charAt(offset) == '\n';
+            if (c == '\n' || (c == '\r' && !crlf) || c == '\u0085' || c == '\u2028' || c == '\u2029') {
+                line++;
+                column = 0;
+            } else {
+                column++;
+            }
+        }
+        return new Mark("document", index, line, column, new int[0], 0);
+    }
+
+    /** The YAML parser, remembering where the last event it handed out began. */
+    private static final class EventTrail implements Parser {
+        private final Parser parser;
+        Mark lastMark;
+
+        EventTrail(Parser parser) {
+            this.parser = parser;
+        }
+
+        @Override
+        public boolean checkEvent(Event.ID choice) {
+            return parser.checkEvent(choice);
+        }
+
+        @Override
+        public Event peekEvent() {
+            return parser.peekEvent();
+        }
+
+        @Override
+        public Event getEvent() {
+            Event event = parser.getEvent();
+            lastMark = event.getStartMark();
+            return event;
+        }
     }
 
     private static String kind(Node node) {
@@ -129,6 +185,8 @@ public final class DefinitionParser {
         int nodes;
         /** Nodes {@link #expressionsIn} has looked at, within the same bound. */
         int checked;
+        /** Whether a value nesting deeper than {@link #MAX_DEPTH} has been reported (once is enough). */
+        boolean tooDeep;
 
         void error(Node node, String path, String message) {
             errors.add(at(node, path, message));
@@ -138,9 +196,14 @@ public final class DefinitionParser {
             warnings.add(at(node, path, message));
         }
 
+        /** A finding at a node; one about the whole document (no node) is placed where the document starts. */
         ValidationMessage at(Node node, String path, String message) {
-            return node == null ? new ValidationMessage(0, 0, path, message)
-                    : new ValidationMessage(node.getStartMark().getLine() + 1, node.getStartMark().getColumn() + 1, path, message);
+            return at(node == null ? null : node.getStartMark(), path, message);
+        }
+
+        ValidationMessage at(Mark mark, String path, String message) {
+            return mark == null ? new ValidationMessage(1, 1, path, message)
+                    : new ValidationMessage(mark.getLine() + 1, mark.getColumn() + 1, path, message);
         }
 
         Result result(WorkflowDefinition definition, String id) {
@@ -267,6 +330,9 @@ public final class DefinitionParser {
             RetryPolicy retry = retry(keys.get("retry"), path + ".retry");
             Duration timeout = duration(keys.get("timeout"), path + ".timeout");
             boolean continueOnError = bool(keys.get("continueOnError"), path + ".continueOnError", false);
+            if (id == null || !STEP_ID.matcher(id).matches()) {
+                return null; // its id's error is reported; a step without a valid id takes no part in the checks of the graph
+            }
             return new StepDefinition(id, type, needs, with, when, foreach, concurrency, retry, timeout, continueOnError,
                     node.getStartMark().getLine() + 1, node.getStartMark().getColumn() + 1);
         }
@@ -479,8 +545,12 @@ public final class DefinitionParser {
         }
 
         void expressionsIn(Node node, String path) {
-            if (++checked > MAX_NODES) {
-                return; // toJava has reported the document as too large; aliases could make this walk endless
+            expressionsIn(node, path, 0);
+        }
+
+        private void expressionsIn(Node node, String path, int depth) {
+            if (++checked > MAX_NODES || depth > MAX_DEPTH) {
+                return; // toJava has reported the document as too large or too deep; aliases could make this walk endless
             }
             if (node instanceof ScalarNode scalar && Tag.STR.equals(scalar.getTag()) && Expressions.isTemplate(scalar.getValue())) {
                 for (String problem : Expressions.check(scalar.getValue())) {
@@ -488,11 +558,11 @@ public final class DefinitionParser {
                 }
             } else if (node instanceof SequenceNode seq) {
                 for (int i = 0; i < seq.getValue().size(); i++) {
-                    expressionsIn(seq.getValue().get(i), path + "[" + i + "]");
+                    expressionsIn(seq.getValue().get(i), path + "[" + i + "]", depth + 1);
                 }
             } else if (node instanceof MappingNode map) {
                 for (NodeTuple tuple : map.getValue()) {
-                    expressionsIn(tuple.getValueNode(), path + "." + scalar(tuple.getKeyNode()));
+                    expressionsIn(tuple.getValueNode(), path + "." + scalar(tuple.getKeyNode()), depth + 1);
                 }
             }
         }
@@ -592,19 +662,31 @@ public final class DefinitionParser {
 
         /** A node tree as plain Java values: maps, lists, strings, numbers, booleans, null. */
         Object toJava(Node node, String path) {
+            return toJava(node, path, 0);
+        }
+
+        private Object toJava(Node node, String path, int depth) {
             if (++nodes > MAX_NODES) {
                 if (nodes == MAX_NODES + 1) {
                     error(node, path, "the document expands to more than " + MAX_NODES + " values (through aliases?)");
                 }
                 return null;
             }
+            if (depth > MAX_DEPTH) {
+                if (!tooDeep) {
+                    tooDeep = true;
+                    error(node, path, "values nest more than " + MAX_DEPTH + " levels deep once aliases are expanded"
+                            + " (an alias inside the value it names?)");
+                }
+                return null;
+            }
             if (node instanceof ScalarNode scalar) {
-                return scalarValue(scalar);
+                return scalarValue(scalar, path);
             }
             if (node instanceof SequenceNode seq) {
                 List<Object> list = new ArrayList<>(seq.getValue().size());
                 for (int i = 0; i < seq.getValue().size(); i++) {
-                    list.add(toJava(seq.getValue().get(i), path + "[" + i + "]"));
+                    list.add(toJava(seq.getValue().get(i), path + "[" + i + "]", depth + 1));
                 }
                 return list;
             }
@@ -620,12 +702,12 @@ public final class DefinitionParser {
                 if (!seen.add(key)) {
                     error(tuple.getKeyNode(), path + "." + key, "'" + key + "' is given twice");
                 }
-                result.put(key, toJava(tuple.getValueNode(), path + "." + key));
+                result.put(key, toJava(tuple.getValueNode(), path + "." + key, depth + 1));
             }
             return result;
         }
 
-        private Object scalarValue(ScalarNode scalar) {
+        private Object scalarValue(ScalarNode scalar, String path) {
             String value = scalar.getValue();
             Tag tag = scalar.getTag();
             if (Tag.NULL.equals(tag)) {
@@ -637,6 +719,10 @@ public final class DefinitionParser {
             if (Tag.INT.equals(tag)) {
                 try {
                     BigInteger number = new BigInteger(value.replace("_", ""));
+                    if (Double.isInfinite(number.doubleValue())) {
+                        error(scalar, path, "the number " + value + " is too large; numbers are at most " + Double.MAX_VALUE + " in size");
+                        return null;
+                    }
                     return number.bitLength() < 32 ? (Object) number.intValue()
                             : number.bitLength() < 64 ? (Object) number.longValue() : number;
                 } catch (NumberFormatException e) {
@@ -645,7 +731,13 @@ public final class DefinitionParser {
             }
             if (Tag.FLOAT.equals(tag)) {
                 try {
-                    return Double.valueOf(value.replace("_", ""));
+                    Double number = Double.valueOf(value.replace("_", ""));
+                    if (number.isInfinite()) {
+                        // JSON, which run inputs and step outputs are, has no infinity
+                        error(scalar, path, "the number " + value + " is too large; numbers are at most " + Double.MAX_VALUE + " in size");
+                        return null;
+                    }
+                    return number;
                 } catch (NumberFormatException e) {
                     return value;
                 }

@@ -38,6 +38,9 @@ public final class Expressions {
     /** Longest expression text accepted. */
     public static final int MAX_LENGTH = 4_000;
 
+    /** How deep brackets and prefix operators may nest: JEXL's parser recurses on each level, and overflowed the stack at a few hundred. */
+    public static final int MAX_NESTING = 64;
+
     /** Longest time a regular expression match may take. */
     public static final long MATCH_MILLIS = 100;
 
@@ -76,6 +79,10 @@ public final class Expressions {
             problems.add("an expression may have at most " + MAX_LENGTH + " characters, this one has " + text.length());
             return problems;
         }
+        if (nesting(text) > MAX_NESTING) {
+            problems.add("an expression may nest brackets and operators such as '!' and '-' at most " + MAX_NESTING + " levels deep");
+            return problems;
+        }
         try {
             JxltEngine.Expression expression = TEMPLATES.createExpression(text);
             if (expression.isDeferred()) {
@@ -91,6 +98,41 @@ public final class Expressions {
             problems.add(describe(e));
         }
         return problems;
+    }
+
+    /**
+     * The deepest nesting in a template, outside string literals: open brackets plus the run of
+     * prefix operators ({@code !}, {@code -}, {@code +}, {@code ~}) at a point.
+     */
+    static int nesting(String text) {
+        int deepest = 0;
+        int brackets = 0;
+        int prefixes = 0;
+        char quote = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (quote != 0) {
+                if (c == '\\') {
+                    i++;
+                } else if (c == quote) {
+                    quote = 0;
+                }
+                continue;
+            }
+            switch (c) {
+                case '\'', '"' -> quote = c;
+                case '(', '[', '{' -> brackets++;
+                case ')', ']', '}' -> brackets = Math.max(0, brackets - 1);
+                case '!', '-', '+', '~' -> prefixes++;
+                default -> {
+                    if (!Character.isWhitespace(c)) {
+                        prefixes = 0;
+                    }
+                }
+            }
+            deepest = Math.max(deepest, brackets + prefixes);
+        }
+        return deepest;
     }
 
     /** The step ids an expression reads through {@code steps.<id>} or {@code steps['<id>']}. */

@@ -1,5 +1,6 @@
 package dev.conflux.workflow.internal.schema;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -8,6 +9,7 @@ import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaException;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SchemaId;
 import com.networknt.schema.SchemaLocation;
@@ -57,20 +59,63 @@ public final class JsonSchemas {
         }
     }
 
-    /** How {@code value} (a JSON tree of maps, lists and scalars) does not fit {@code schema}; empty when it fits or there is no schema. */
+    /**
+     * How {@code value} (a JSON tree of maps, lists and scalars) does not fit {@code schema}; empty when it fits or there is no schema.
+     * The schema is one without {@link #schemaProblems}.
+     */
     public static List<String> mismatches(Map<String, Object> schema, Object value) {
         if (schema == null || schema.isEmpty()) {
             return List.of();
+        }
+        List<String> outOfRange = new ArrayList<>();
+        nonFinite(value, "$", outOfRange);
+        if (!outOfRange.isEmpty()) {
+            return outOfRange; // JSON has no infinity, and the validator cannot compare one
         }
         JsonSchema compiled = compiled(schema);
         return withValidatorLoader(() -> compiled.validate(JSON.valueToTree(value)).stream()
                 .map(ValidationMessage::getMessage).sorted().toList());
     }
 
-    /** What is wrong with a schema itself, checked against the draft 2020-12 meta-schema; empty when it is valid. */
+    /** The places of numbers too large for a double: a JSON reader makes infinities of them, or big integers the validator reads as doubles. */
+    private static void nonFinite(Object value, String path, List<String> found) {
+        if (value instanceof Number number && !(value instanceof Integer || value instanceof Long) && !Double.isFinite(number.doubleValue())) {
+            found.add(path + ": the number is " + value + "; numbers are at most " + Double.MAX_VALUE + " in size");
+        } else if (value instanceof Map<?, ?> map) {
+            map.forEach((key, item) -> nonFinite(item, path + "." + key, found));
+        } else if (value instanceof List<?> list) {
+            for (int i = 0; i < list.size(); i++) {
+                nonFinite(list.get(i), path + "[" + i + "]", found);
+            }
+        }
+    }
+
+    /**
+     * What is wrong with a schema itself, checked against the draft 2020-12 meta-schema and then
+     * compiled with its references resolved (a {@code $ref} to nothing, or an {@code $id} that is
+     * not a URI, fit the meta-schema); empty when it is valid, and then {@link #mismatches} can use it.
+     */
     public static List<String> schemaProblems(Map<String, Object> schema) {
-        return withValidatorLoader(() -> meta().validate(JSON.valueToTree(schema)).stream()
+        List<String> outOfRange = new ArrayList<>();
+        nonFinite(schema, "$", outOfRange);
+        if (!outOfRange.isEmpty()) {
+            return outOfRange;
+        }
+        List<String> problems = withValidatorLoader(() -> meta().validate(JSON.valueToTree(schema)).stream()
                 .map(ValidationMessage::getMessage).sorted().toList());
+        if (!problems.isEmpty() || schema == null || schema.isEmpty()) {
+            return problems;
+        }
+        try {
+            withValidatorLoader(() -> {
+                compiled(schema).initializeValidators();
+                return null;
+            });
+            return List.of();
+        } catch (JsonSchemaException | IllegalArgumentException e) {
+            COMPILED.remove(schema);
+            return List.of("the schema cannot be used: " + e.getMessage());
+        }
     }
 
     /** How many compiled schemas are cached now. */

@@ -180,7 +180,7 @@ public class DefinitionParserTest {
         assertFirst(parser.parse("id: x\nsteps:\n  - id: a\n   type: log\n"), "4:4", "not valid YAML or JSON");
         assertFirst(parser.parse("{\"id\": \"x\", \"steps\": [}"), "1:", "not valid YAML or JSON");
         assertFirst(parser.parse("- just\n- a list\n"), "1:1", "a workflow is a mapping");
-        assertFirst(parser.parse(""), "", "the document is empty");
+        assertFirst(parser.parse(""), "1:1 ", "the document is empty");
         assertFirst(parser.parse("id: a\n---\nid: b\n"), "", "not valid YAML or JSON");
         assertFirst(parser.parse("id: a\nid: b\nsteps: []\n"), "2:1", "'id' is given twice");
     }
@@ -217,6 +217,56 @@ public class DefinitionParserTest {
 
         DefinitionParser.Result big = new DefinitionParser(100, t -> true).parse("id: big\ndescription: " + "x".repeat(200));
         assertFirst(big, "", "at most 100 are accepted");
+    }
+
+    @Test
+    public void aStepWithoutAValidIdIsReportedAndTakesNoPartInTheGraph() {
+        DefinitionParser.Result result = parser.parse("""
+                id: ids
+                steps:
+                  - type: log
+                    needs: [b]
+                  - id: [x]
+                    type: log
+                  - id: Not_Valid
+                    type: log
+                    needs: [a]
+                  - id: a
+                    type: log
+                    needs: [Not_Valid]
+                  - id: b
+                    type: log
+                """);
+        String errors = errorLines(result);
+        assertHas(errors, "3:5 steps[0].id: 'id' is required");
+        assertHas(errors, "5:9 steps[1].id: 'id' must be a single value");
+        assertHas(errors, "7:9 steps[2].id: 'Not_Valid' is not a valid id");
+        assertEquals(errors, 3, result.errors().size());
+    }
+
+    @Test
+    public void valuesNestingTooDeeplyThroughAliasesAreAnError() {
+        assertFirst(parser.parse("id: loop\nsteps:\n  - {id: s, type: log, with: &r [a, *r]}\n"), "3:", "nest more than 64 levels");
+        assertFirst(parser.parse("id: loop\nsteps:\n  - {id: s, type: log, with: {k: &r {k: *r}}}\n"), "3:", "nest more than 64 levels");
+    }
+
+    @Test
+    public void aNumberBeyondTheRangeOfJsonIsAnError() {
+        assertFirst(parser.parse("id: big\nsteps:\n  - {id: s, type: log, with: {x: 1e400}}\n"), "3:34 steps[0].with.x", "too large");
+        assertFirst(parser.parse("id: big\nsteps:\n  - {id: s, type: log, with: {x: " + "9".repeat(400) + "}}\n"), "3:34 steps[0].with.x", "too large");
+        assertHas(errorLines(parser.parse("id: big\ninputs: {type: object, properties: {a: {type: -1e400}}}\nsteps:\n  - {id: s, type: log}\n")),
+                "2:47 inputs.properties.a.type: the number -1e400 is too large");
+    }
+
+    @Test
+    public void everyErrorOfTheDocumentAsAWholeHasAPlace() {
+        assertFirst(parser.parse(""), "1:1 ", "the document is empty");
+        assertFirst(parser.parse("# only a comment\n"), "1:1 ", "the document is empty");
+        assertFirst(parser.parse("id: x\nsteps:\n  - {id: a, type: \"l\u0000g\"}\n"), "3:21 ", "special characters are not allowed (character U+0000)");
+        assertFirst(parser.parse("id: x\ndescription: \"\uD83D\uDE00\u2028\u0007\"\n"), "3:1 ", "special characters are not allowed (character U+0007)");
+        assertFirst(parser.parse("id: a\nx: &a [1]\ny: [" + "*a, ".repeat(60) + "]\n"), "3:205 ", "Number of aliases");
+        assertFirst(parser.parse("id: a\nsteps:\n  - {id: s, type: log, with: " + "[".repeat(70) + "]".repeat(70) + "}\n"), "3:", "Nesting Depth");
+        assertFirst(new DefinitionParser(10, t -> true).parse("id: big\ndescription: x\n"), "1:1 ", "at most 10 are accepted");
     }
 
     private static void assertFirst(DefinitionParser.Result result, String where, String text) {

@@ -94,4 +94,16 @@ public class ExpressionsTest {
                 () -> Expressions.evaluate("${'x' =~ '('}", Map.of()));
         assertTrue(bad.getMessage(), bad.getMessage().startsWith("expression error: Unclosed group"));
     }
+
+    @Test
+    public void deeplyNestedExpressionsAreRefusedBeforeTheParserRecurses() {
+        for (String deep : List.of("${" + "(".repeat(400) + "1" + ")".repeat(400) + "}", "${" + "[".repeat(400) + "]".repeat(400) + "}",
+                "${" + "!".repeat(1990) + "true}", "${" + "- ".repeat(1990) + "1}")) {
+            List<String> problems = Expressions.check(deep);
+            assertEquals(1, problems.size());
+            assertTrue(problems.get(0), problems.get(0).contains("at most " + Expressions.MAX_NESTING + " levels deep"));
+        }
+        assertEquals(List.of(), Expressions.check("${" + "(".repeat(30) + "inputs.count" + ")".repeat(30) + " + ')))((((' + 1}"));
+        assertEquals(List.of(), Expressions.check("${" + "1 + ".repeat(900) + "1}"));
+    }
 }
