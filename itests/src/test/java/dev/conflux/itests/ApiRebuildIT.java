@@ -77,14 +77,17 @@ public class ApiRebuildIT extends ConfluxTestSupport {
             reader.start();
             readers.add(reader);
         }
+        List<long[]> rebuilds = new ArrayList<>();
         try {
             for (int i = 0; i < 6; i++) {
+                long from = System.nanoTime();
                 Bundle bundle = bundleContext.installBundle("conflux-rebuild-probe-" + i, probeBundle(i));
                 bundle.start();
                 awaitHttp("/api/v1/probe/rebuild", r -> r.statusCode() == 200 && r.body().equals("rebuilt"), Duration.ofSeconds(20));
                 bundle.uninstall();
                 awaitHttp("/api/v1/probe/rebuild", r -> r.statusCode() == 404 && r.body().contains("urn:conflux:problem:not-found"),
                         Duration.ofSeconds(20));
+                rebuilds.add(new long[] {from, System.nanoTime()});
             }
         } finally {
             reading.set(false);
@@ -106,8 +109,13 @@ public class ApiRebuildIT extends ConfluxTestSupport {
                 }
             }
         }
-        long runs = answers.stream().filter(a -> a.path().endsWith("/runs")).count();
-        assertTrue("only " + runs + " reads of /api/v1/runs", runs > 50);
+        // the reads must have met the rebuilds: each install and uninstall overlapped by reads of /runs
+        for (int i = 0; i < rebuilds.size(); i++) {
+            long[] window = rebuilds.get(i);
+            long during = answers.stream().filter(a -> a.path().endsWith("/runs") && a.startNanos() <= window[1]
+                    && window[0] <= a.endNanos()).count();
+            assertTrue("no read of /api/v1/runs while probe bundle " + i + " came and went", during > 0);
+        }
         assertTrue(wrong.size() + " of " + answers.size() + " reads failed while the API was rebuilt:\n"
                 + String.join("\n", wrong.subList(0, Math.min(40, wrong.size()))), wrong.isEmpty());
     }

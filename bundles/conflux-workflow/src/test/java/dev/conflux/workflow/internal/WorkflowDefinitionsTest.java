@@ -17,7 +17,6 @@ import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 import org.osgi.framework.ServiceReference;
 
-import dev.conflux.api.step.StepContext;
 import dev.conflux.api.step.StepResult;
 import dev.conflux.api.step.StepType;
 import dev.conflux.api.workflow.DeployResult;
@@ -77,27 +76,8 @@ public class WorkflowDefinitionsTest {
     }
 
     private static StepType type(String name) {
-        return new StepType() {
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public String description() {
-                return name;
-            }
-
-            @Override
-            public Map<String, Object> inputSchema() {
-                return Map.of("type", "object", "required", List.of("url"), "properties", Map.of("url", Map.of("type", "string")));
-            }
-
-            @Override
-            public StepResult execute(StepContext context) {
-                return StepResult.success(null);
-            }
-        };
+        return TestStepTypes.of(name, Map.of("type", "object", "required", List.of("url"),
+                "properties", Map.of("url", Map.of("type", "string"))), context -> StepResult.success(null));
     }
 
     /** A service reference with an id and a {@value StepType#TYPE_PROPERTY} property (none when null). */

@@ -101,38 +101,58 @@ public final class Expressions {
     }
 
     /**
-     * The deepest nesting in a template, outside string literals: open brackets plus the run of
-     * prefix operators ({@code !}, {@code -}, {@code +}, {@code ~}) at a point.
+     * The deepest nesting inside the template's expressions ({@code ${...}}, and {@code #{...}},
+     * which is refused later but parsed first), outside their string literals: open brackets plus
+     * the run of prefix operators ({@code !}, {@code -}, {@code +}, {@code ~}) at a point. The
+     * template's literal text does not count.
      */
     static int nesting(String text) {
         int deepest = 0;
-        int brackets = 0;
-        int prefixes = 0;
-        char quote = 0;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (quote != 0) {
-                if (c == '\\') {
-                    i++;
-                } else if (c == quote) {
-                    quote = 0;
+        int start = nextExpression(text, 0);
+        while (start >= 0) {
+            int brackets = 0;
+            int prefixes = 0;
+            char quote = 0;
+            int i = start + 2;
+            for (; i < text.length(); i++) {
+                char c = text.charAt(i);
+                if (quote != 0) {
+                    if (c == '\\') {
+                        i++;
+                    } else if (c == quote) {
+                        quote = 0;
+                    }
+                    continue;
                 }
-                continue;
-            }
-            switch (c) {
-                case '\'', '"' -> quote = c;
-                case '(', '[', '{' -> brackets++;
-                case ')', ']', '}' -> brackets = Math.max(0, brackets - 1);
-                case '!', '-', '+', '~' -> prefixes++;
-                default -> {
-                    if (!Character.isWhitespace(c)) {
-                        prefixes = 0;
+                if (c == '}' && brackets == 0) {
+                    break; // the end of this expression
+                }
+                switch (c) {
+                    case '\'', '"' -> quote = c;
+                    case '(', '[', '{' -> brackets++;
+                    case ')', ']', '}' -> brackets = Math.max(0, brackets - 1);
+                    case '!', '-', '+', '~' -> prefixes++;
+                    default -> {
+                        if (!Character.isWhitespace(c)) {
+                            prefixes = 0;
+                        }
                     }
                 }
+                deepest = Math.max(deepest, brackets + prefixes);
             }
-            deepest = Math.max(deepest, brackets + prefixes);
+            start = nextExpression(text, i + 1);
         }
         return deepest;
+    }
+
+    private static int nextExpression(String text, int from) {
+        for (int i = Math.max(0, from); i < text.length() - 1; i++) {
+            char c = text.charAt(i);
+            if ((c == '$' || c == '#') && text.charAt(i + 1) == '{') {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** The step ids an expression reads through {@code steps.<id>} or {@code steps['<id>']}. */

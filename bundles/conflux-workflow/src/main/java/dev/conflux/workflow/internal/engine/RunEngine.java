@@ -207,8 +207,8 @@ public final class RunEngine implements AutoCloseable {
     @Override
     public void close() {
         stopping = true;
-        attempts.close();
         timers.shutdownNow();
+        attempts.close();
         dispatch.shutdown();
         try {
             dispatch.awaitTermination(5, TimeUnit.SECONDS);
@@ -716,14 +716,22 @@ public final class RunEngine implements AutoCloseable {
             step.wakeScheduled = true;
             step.wakeTime = when;
             long delay = Duration.between(Instant.now(), when).toMillis();
+            // the timer holds ids, not the run: a run that ends before a far wake is not kept in memory by it
+            String runId = run.runId;
+            String stepKey = step.key;
             timers.schedule(() -> dispatch.execute(() -> {
-                synchronized (run) {
-                    if (when.equals(step.wakeTime)) {
-                        step.wakeScheduled = false;
-                        step.wakeTime = null;
+                ActiveRun current = active.get(runId);
+                if (current == null) {
+                    return;
+                }
+                synchronized (current) {
+                    StepRecord woken = current.steps.get(stepKey);
+                    if (woken != null && when.equals(woken.wakeTime)) {
+                        woken.wakeScheduled = false;
+                        woken.wakeTime = null;
                     }
                 }
-                advance(run);
+                advance(current);
             }), Math.max(1, delay + 1), TimeUnit.MILLISECONDS);
         }
 

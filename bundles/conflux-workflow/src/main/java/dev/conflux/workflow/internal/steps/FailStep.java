@@ -1,6 +1,5 @@
 package dev.conflux.workflow.internal.steps;
 
-import java.util.List;
 import java.util.Map;
 
 import org.osgi.service.component.annotations.Component;
@@ -25,8 +24,8 @@ public class FailStep implements StepType {
 
     @Override
     public Map<String, Object> inputSchema() {
-        return Map.of("type", "object", "required", List.of("message"), "properties", Map.of(
-                "message", Map.of("type", "string"),
+        return Map.of("type", "object", "properties", Map.of(
+                "message", Map.of("description", "the failure's message, as text", "default", "failed by a fail step"),
                 "retryable", Map.of("type", "boolean", "default", false)));
     }
 

@@ -27,10 +27,11 @@ public class LogStep implements StepType {
 
     @Override
     public Map<String, Object> inputSchema() {
-        return Map.of("type", "object", "required", List.of("message"), "additionalProperties", false,
+        // any message value is written as text; the level is checked, in any case, when the step runs
+        return Map.of("type", "object", "required", List.of("message"),
                 "properties", Map.of(
-                        "message", Map.of("type", "string"),
-                        "level", Map.of("type", "string", "enum", List.of("debug", "info", "warn", "error"), "default", "info")));
+                        "message", Map.of("not", Map.of("type", "null"), "description", "written as text"),
+                        "level", Map.of("type", "string", "description", "debug, info, warn or error", "default", "info")));
     }
 
     @Override

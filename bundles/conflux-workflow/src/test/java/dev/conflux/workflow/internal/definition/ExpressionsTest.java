@@ -105,5 +105,11 @@ public class ExpressionsTest {
         }
         assertEquals(List.of(), Expressions.check("${" + "(".repeat(30) + "inputs.count" + ")".repeat(30) + " + ')))((((' + 1}"));
         assertEquals(List.of(), Expressions.check("${" + "1 + ".repeat(900) + "1}"));
+        // the template's own text is not an expression: dashes and brackets there do not count
+        assertEquals(List.of(), Expressions.check("-".repeat(80) + " ((((" .repeat(20) + " ${inputs.count}"));
+        // nor does a quote in it hide the brackets of the expression after it
+        List<String> quoted = Expressions.check("don't ${" + "(".repeat(400) + "1" + ")".repeat(400) + "}");
+        assertEquals(1, quoted.size());
+        assertTrue(quoted.get(0), quoted.get(0).contains("levels deep"));
     }
 }

@@ -36,6 +36,7 @@ import dev.conflux.api.workflow.RunView;
 import dev.conflux.api.workflow.StepState;
 import dev.conflux.api.workflow.StepView;
 import dev.conflux.store.internal.FlywaySchemaMigrator;
+import dev.conflux.workflow.internal.TestStepTypes;
 import dev.conflux.workflow.internal.definition.DefinitionParser;
 import dev.conflux.workflow.internal.definition.DefinitionParserTest;
 import dev.conflux.workflow.internal.definition.WorkflowDefinition;
@@ -748,36 +749,14 @@ public class RunEngineTest {
 
     // ---- helpers ----
 
-    interface Body {
-        StepResult run(StepContext context) throws InterruptedException;
-    }
-
     @Test
     public void aStepWhoseInputDoesNotFitItsTypesSchemaIsRefusedWithoutAnAttempt() {
         AtomicInteger calls = new AtomicInteger();
-        types.put("fetch", new StepType() {
-            @Override
-            public String name() {
-                return "fetch";
-            }
-
-            @Override
-            public String description() {
-                return "needs a url";
-            }
-
-            @Override
-            public Map<String, Object> inputSchema() {
-                return Map.of("type", "object", "required", List.of("url"),
-                        "properties", Map.of("url", Map.of("type", "string"), "tries", Map.of("type", "integer", "minimum", 1)));
-            }
-
-            @Override
-            public StepResult execute(StepContext context) {
-                calls.incrementAndGet();
-                return StepResult.success(context.inputs());
-            }
-        });
+        types.put("fetch", TestStepTypes.of("fetch", Map.of("type", "object", "required", List.of("url"),
+                "properties", Map.of("url", Map.of("type", "string"), "tries", Map.of("type", "integer", "minimum", 1))), ctx -> {
+                    calls.incrementAndGet();
+                    return StepResult.success(ctx.inputs());
+                }));
         deploy("id: typed\ninputs: {type: object}\nsteps:\n"
                 + "  - {id: good, type: fetch, with: {url: \"${inputs.url}\", tries: 2}}\n"
                 + "  - {id: bad, type: fetch, with: {tries: \"${inputs.tries}\"}, retry: {max: 3, initial: 10ms}}\n");
@@ -834,23 +813,8 @@ public class RunEngineTest {
         assertEquals(RunState.CANCELLED, await(RunIds.child(second + "/s"), r -> r.state().isFinished()).state());
     }
 
-    private static StepType step(String name, Body body) {
-        return new StepType() {
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public String description() {
-                return name;
-            }
-
-            @Override
-            public StepResult execute(StepContext context) throws InterruptedException {
-                return body.run(context);
-            }
-        };
+    private static StepType step(String name, TestStepTypes.Body body) {
+        return TestStepTypes.of(name, body);
     }
 
     /** Waits until the engine has no active run left: nothing more will run. */

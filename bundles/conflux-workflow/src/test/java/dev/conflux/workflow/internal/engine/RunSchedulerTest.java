@@ -16,11 +16,11 @@ import java.util.Optional;
 
 import org.junit.Test;
 
-import dev.conflux.api.step.StepContext;
 import dev.conflux.api.step.StepResult;
 import dev.conflux.api.step.StepType;
 import dev.conflux.api.workflow.RunState;
 import dev.conflux.api.workflow.StepState;
+import dev.conflux.workflow.internal.TestStepTypes;
 import dev.conflux.workflow.internal.definition.DefinitionParser;
 import dev.conflux.workflow.internal.definition.WorkflowDefinition;
 
@@ -254,27 +254,9 @@ public class RunSchedulerTest {
     }
 
     private static StepType type(String name, Map<String, Object> schema) {
-        return new StepType() {
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public String description() {
-                return name;
-            }
-
-            @Override
-            public Map<String, Object> inputSchema() {
-                return schema;
-            }
-
-            @Override
-            public StepResult execute(StepContext context) {
-                throw new AssertionError("the scheduler never runs a step itself");
-            }
-        };
+        return TestStepTypes.of(name, schema, context -> {
+            throw new AssertionError("the scheduler never runs a step itself");
+        });
     }
 
     private final class Recorder implements RunScheduler.Effects {

@@ -42,7 +42,6 @@ public class TextCaseStep implements StepType {
         return Map.of(
                 "type", "object",
                 "required", List.of("text"),
-                "additionalProperties", false,
                 "properties", Map.of(
                         "text", Map.of("type", "string"),
                         "mode", Map.of("type", "string", "enum", MODES, "default", "upper")));
