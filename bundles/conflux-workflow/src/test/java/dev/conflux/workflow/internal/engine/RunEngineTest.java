@@ -225,6 +225,7 @@ public class RunEngineTest {
         String run = engine.start("widen", Map.of(), "api").runId();
         await(run, r -> r.steps().stream().filter(s -> s.state() == StepState.RUNNING).count() == 1);
         awaitCondition("the run waits for its workflow's slot", () -> engine.waitingForSlot() == 1);
+        awaitCondition("the first step runs", () -> running.get() == 1);
         assertEquals(1, running.get());
 
         engine.apply(new RunEngine.Settings(8, 3, Duration.ofSeconds(30)));
