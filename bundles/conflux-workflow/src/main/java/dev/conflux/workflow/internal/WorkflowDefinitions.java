@@ -39,9 +39,11 @@ import dev.conflux.api.workflow.WorkflowService;
 import dev.conflux.api.workflow.WorkflowSummary;
 import dev.conflux.api.workflow.WorkflowValidationException;
 import dev.conflux.workflow.internal.definition.DefinitionParser;
+import dev.conflux.workflow.internal.definition.Expressions;
 import dev.conflux.workflow.internal.definition.StepDefinition;
 import dev.conflux.workflow.internal.definition.WorkflowDefinition;
 import dev.conflux.workflow.internal.engine.RunEngine;
+import dev.conflux.workflow.internal.schema.BoundedMaps;
 import dev.conflux.workflow.internal.schema.JsonSchemas;
 import dev.conflux.workflow.internal.store.DefinitionStore;
 
@@ -63,15 +65,7 @@ public class WorkflowDefinitions {
     private volatile DefinitionParser parser;
     private final java.util.List<java.util.function.Consumer<String>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** Parsed versions, most recently used kept: a version never changes, but every deployment adds one. */
-    private final Map<String, WorkflowDefinition> parsed = java.util.Collections.synchronizedMap(
-            new java.util.LinkedHashMap<>(64, 0.75f, true) {
-                private static final long serialVersionUID = 1L;
-
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<String, WorkflowDefinition> eldest) {
-                    return size() > PARSED_VERSIONS;
-                }
-            });
+    private final Map<String, WorkflowDefinition> parsed = BoundedMaps.leastRecentlyUsed(PARSED_VERSIONS);
     /** How many parsed versions are kept in memory; one past that is parsed again from the database when a run needs it. */
     static final int PARSED_VERSIONS = 1024;
 
@@ -226,7 +220,7 @@ public class WorkflowDefinitions {
     /** Whether a {@code with} tree holds no expression, so it is the same at every run. */
     private static boolean literal(Object value) {
         if (value instanceof String text) {
-            return !text.contains("${");
+            return !Expressions.isTemplate(text);
         }
         if (value instanceof Map<?, ?> map) {
             return map.values().stream().allMatch(WorkflowDefinitions::literal);

@@ -1,8 +1,6 @@
 package dev.conflux.workflow.internal.schema;
 
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -31,15 +29,7 @@ public final class JsonSchemas {
     public static final int CACHED_SCHEMAS = 1024;
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Map<Map<String, Object>, JsonSchema> COMPILED = Collections.synchronizedMap(
-            new LinkedHashMap<>(64, 0.75f, true) {
-                private static final long serialVersionUID = 1L;
-
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<Map<String, Object>, JsonSchema> eldest) {
-                    return size() > CACHED_SCHEMAS;
-                }
-            });
+    private static final Map<Map<String, Object>, JsonSchema> COMPILED = BoundedMaps.leastRecentlyUsed(CACHED_SCHEMAS);
     private static final JsonSchemaFactory FACTORY = withValidatorLoader(() -> JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012));
     private static volatile JsonSchema meta;
 
